@@ -1,0 +1,17 @@
+/* cmd_pending.c - subcommands whose modules are still being written. */
+#include <stdio.h>
+
+#include "cli.h"
+
+static int
+pending(const char *what)
+{
+	fprintf(stderr, "skillcert %s: not available in this build yet\n", what);
+	return ERR_INTERNAL;
+}
+
+int cmd_render(int argc, char **argv) { return pending("render"); }
+int cmd_serve(int argc, char **argv) { return pending("serve"); }
+int cmd_log(int argc, char **argv) { return pending("log"); }
+int cmd_trust(int argc, char **argv) { return pending("trust"); }
+int cmd_verify(int argc, char **argv) { return pending("verify"); }

@@ -1,0 +1,579 @@
+/* issue.c - from a roster to signed, numbered, stored certificates. */
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/sha.h>
+
+#include "skillcert/issue.h"
+#include "skillcert/roster.h"
+#include "skillcert/text.h"
+
+/* One accepted row on its way to the registry. */
+struct pending {
+	size_t row;                     /* index into res->rows */
+	struct cert_record rec;
+	uint8_t enc[CERT_ENC_MAX];
+	struct buf photo;
+	char bkey[256];
+	size_t bkey_len;
+	char employer[ORG_NAME_MAX + 1];
+	char old[CERTNO_LEN + 1];       /* held certificate to revoke (--reissue) */
+	char ident[CERT_ID_MAX + 40];   /* person x occupation x level */
+};
+
+struct sign_job {
+	struct pending *p;
+	size_t from, to;
+	const struct key *k;
+	int rc;
+	struct err e;
+};
+
+static void
+row_reject(struct issue_result *res, size_t i, const char *field,
+    const struct err *e)
+{
+	struct issue_row *row = &res->rows[i];
+
+	row->status = ROW_REJECTED;
+	snprintf(row->msg, sizeof(row->msg), "%s%s%s", field ? field : "",
+	    field ? ": " : "", e->msg);
+}
+
+/* Upper-cases and checks a non-GB11643 document number. */
+static int
+check_other_id(char *s, struct err *e)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CERT_ID_MAX)
+		return err_set(e, ERR_INVALID, "must be 1-%d characters", CERT_ID_MAX);
+	for (size_t i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '(' &&
+		    s[i] != ')')
+			return err_set(e, ERR_INVALID, "character %zu is not a letter "
+			    "or digit", i + 1);
+		s[i] = (char)toupper((unsigned char)s[i]);
+	}
+	return 0;
+}
+
+struct held_ctx {
+	const char *org;
+	const char *occ;
+	int level;
+	char found[CERTNO_LEN + 1];
+};
+
+static int
+held_cb(const struct cert_record *c, void *arg)
+{
+	struct held_ctx *h = arg;
+
+	if (c->status == CERT_VALID && strcmp(c->cert.org, h->org) == 0 &&
+	    strcmp(c->cert.occ_code, h->occ) == 0 && c->cert.level == h->level) {
+		memcpy(h->found, c->cert.no, sizeof(h->found));
+		return 1;
+	}
+	return 0;
+}
+
+/* Checks one row against catalogs, organization and limits; fills p. */
+static int
+check_row(struct registry *r, const struct org *org, const struct org_key *ok,
+    const struct roster_row *row, const char *rdir, int32_t today,
+    struct pending *p, const char **field, struct err *e)
+{
+	struct cert *c = &p->rec.cert;
+	const struct named *idt, *m;
+	const struct occupation *occ;
+	const struct brand_rule *br;
+	uint8_t occp[4];
+	char path[PATH_MAX], d1[11], d2[11];
+	int rc, level;
+
+	memset(c, 0, sizeof(*c));
+#define FIELD(col) (*field = roster_col_name(col), row->f[col])
+	if ((rc = name_check(FIELD(RC_NAME), e)) != 0)
+		return rc;
+	snprintf(c->name, sizeof(c->name), "%s", row->f[RC_NAME]);
+	/* name_check normalises middle dots into its input: take that form. */
+	if ((idt = catalog_idtype(&r->cat, FIELD(RC_ID_TYPE))) == NULL)
+		return err_set(e, ERR_INVALID, "'%s' is not a known document type "
+		    "(e.g. 居民身份证, 护照)", row->f[RC_ID_TYPE]);
+	c->id_type = idt->code;
+	if (strlen(FIELD(RC_ID_NUMBER)) > CERT_ID_MAX)
+		return err_set(e, ERR_INVALID, "longer than %d characters", CERT_ID_MAX);
+	snprintf(c->id_number, sizeof(c->id_number), "%s", row->f[RC_ID_NUMBER]);
+	rc = (idt->flags & IDTYPE_GB11643) ? idcard_check(c->id_number, e) :
+	    check_other_id(c->id_number, e);
+	if (rc)
+		return rc;
+	if ((occ = catalog_occ_by_name(&r->cat, FIELD(RC_OCCUPATION))) == NULL &&
+	    (occ = catalog_occ_by_code(&r->cat, row->f[RC_OCCUPATION])) == NULL)
+		return err_set(e, ERR_INVALID, "'%s' is not in the occupation catalog",
+		    row->f[RC_OCCUPATION]);
+	snprintf(c->occ_code, sizeof(c->occ_code), "%s", occ->code);
+	occ_code_pack(occ->code, occp);
+	if ((level = level_parse(FIELD(RC_LEVEL))) == 0)
+		return err_set(e, ERR_INVALID, "'%s' is not a level (1-5, 三级 or "
+		    "三级/高级工)", row->f[RC_LEVEL]);
+	if (!(occ->levels & (1u << level))) {
+		char have[8];
+		levels_format(occ->levels, have);
+		return err_set(e, ERR_INVALID, "%s has no %s (its standard defines "
+		    "levels %s)", occ->name, level_full(level), have);
+	}
+	if (org_scope_allows(org, occp, level) != 0)
+		return err_set(e, ERR_DENIED, "%s %s is outside the scope of %s",
+		    occ->name, level_full(level), org->code);
+	c->level = level;
+	if (FIELD(RC_TRADE)[0] && strcmp(row->f[RC_TRADE], "--") != 0 &&
+	    strcmp(row->f[RC_TRADE], "无") != 0) {
+		if (!occ_has_trade(occ, row->f[RC_TRADE]))
+			return err_set(e, ERR_INVALID, "'%s' is not a 工种 of %s",
+			    row->f[RC_TRADE], occ->name);
+		snprintf(c->trade, sizeof(c->trade), "%s", row->f[RC_TRADE]);
+	}
+	if ((m = catalog_method(&r->cat, FIELD(RC_METHOD))) == NULL)
+		return err_set(e, ERR_INVALID, "'%s' is not a known assessment method "
+		    "(e.g. 过程化考核, 直接认定)", row->f[RC_METHOD]);
+	c->method = m->code;
+	if (date_parse(FIELD(RC_ASSESSED_ON), &c->assessed_on) != 0)
+		return err_set(e, ERR_INVALID, "'%s' is not a date (2021-03-15, "
+		    "2021/3/15 or 2021年3月15日)", row->f[RC_ASSESSED_ON]);
+	if (c->assessed_on > today)
+		return err_set(e, ERR_INVALID, "%s is in the future",
+		    row->f[RC_ASSESSED_ON]);
+	if (c->assessed_on < org->valid_from || c->assessed_on > org->valid_to) {
+		date_format_iso(org->valid_from, d1);
+		date_format_iso(org->valid_to, d2);
+		return err_set(e, ERR_DENIED, "%s is outside %s's filing (%s to %s)",
+		    row->f[RC_ASSESSED_ON], org->code, d1, d2);
+	}
+	if (org->type == 'Y' && strcmp(FIELD(RC_EMPLOYER), org->name) != 0)
+		return err_set(e, ERR_DENIED, "an enterprise (type Y) certifies only "
+		    "its own staff: 工作单位 '%s' is not '%s'", row->f[RC_EMPLOYER],
+		    org->name);
+	snprintf(p->employer, sizeof(p->employer), "%s", row->f[RC_EMPLOYER]);
+	if (FIELD(RC_PHOTO)[0]) {
+		int w, h;
+		if (row->f[RC_PHOTO][0] == '/' || rdir == NULL)
+			snprintf(path, sizeof(path), "%s", row->f[RC_PHOTO]);
+		else
+			snprintf(path, sizeof(path), "%s/%s", rdir, row->f[RC_PHOTO]);
+		rc = buf_read_file(&p->photo, path, ISSUE_PHOTO_MAX);
+		if (rc == -2)
+			return err_set(e, ERR_INVALID, "%s is larger than %u KB", path,
+			    ISSUE_PHOTO_MAX >> 10);
+		if (rc != 0)
+			return err_set(e, ERR_INVALID, "cannot read %s: %s", path,
+			    strerror(errno));
+		if (photo_check(p->photo.data, p->photo.len, ISSUE_PHOTO_MAX, &w, &h,
+		    e) < 0)
+			return err_prefix(e, "%s: ", path);
+	}
+	*field = NULL;
+	br = catalog_brand_for(&r->cat, orgcode_province(org->code), occ->code);
+	if (br)
+		snprintf(c->brand, sizeof(c->brand), "%s", br->mark);
+	memcpy(c->org, org->code, sizeof(c->org));
+	c->alg = ok->alg;
+	memcpy(c->kid, ok->kid, KEY_ID_LEN);
+	c->issued_on = today;
+	{
+		/* The QR URL's length does not depend on the sequence: check it
+		 * now with a stand-in number, before any number is taken. */
+		struct certno cn = { org->type, "", 0, level, 1 };
+		struct buf enc = BUF_INIT;
+		int y, mo, d;
+		size_t need;
+
+		memcpy(cn.org, org->code, sizeof(cn.org));
+		date_to_ymd(today, &y, &mo, &d);
+		cn.year2 = y % 100;
+		certno_format(&cn, c->no);
+		rc = cert_encode(c, &enc, e);
+		need = strlen(r->public_url) + 3 +
+		    base32_encoded_len(enc.len + CERT_SIG_LEN);
+		buf_free(&enc);
+		c->no[0] = '\0';
+		if (rc != 0)
+			return rc;
+		if (need > CERT_TOKEN_URL_MAX) {
+			*field = roster_col_name(RC_NAME);
+			return err_set(e, ERR_INVALID, "the QR URL would be %zu "
+			    "characters (limit %d): name, 工种 or public URL too long",
+			    need, CERT_TOKEN_URL_MAX);
+		}
+	}
+	snprintf(p->ident, sizeof(p->ident), "%d:%s:%s:%d", c->id_type,
+	    c->id_number, c->occ_code, c->level);
+	return 0;
+#undef FIELD
+}
+
+static void *
+sign_worker(void *arg)
+{
+	struct sign_job *j = arg;
+	struct buf enc = BUF_INIT;
+
+	for (size_t i = j->from; i < j->to && j->rc == 0; i++) {
+		struct pending *p = &j->p[i];
+		if ((j->rc = cert_sign(&p->rec.cert, j->k, &enc, p->rec.sig, &j->e)) != 0)
+			break;
+		memcpy(p->enc, enc.data, enc.len);
+		p->rec.enc = p->enc;
+		p->rec.enc_len = enc.len;
+	}
+	buf_free(&enc);
+	return NULL;
+}
+
+/* Signs pending[0..n) on `threads` threads (the caller's among them). */
+static int
+sign_all(struct pending *p, size_t n, const struct key *k, int threads,
+    struct err *e)
+{
+	struct sign_job jobs[64];
+	pthread_t tid[64];
+	pthread_attr_t attr;
+	int started[64] = { 0 };
+	int rc = 0;
+
+	if (threads < 1)
+		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	if (threads > 64)
+		threads = 64;
+	if ((size_t)threads > n / 64 + 1)
+		threads = (int)(n / 64 + 1); /* small rosters: no thread start-up */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256u << 10);
+	for (int t = 0; t < threads; t++) {
+		jobs[t].p = p;
+		jobs[t].from = n * (size_t)t / (size_t)threads;
+		jobs[t].to = n * (size_t)(t + 1) / (size_t)threads;
+		jobs[t].k = k;
+		jobs[t].rc = 0;
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], &attr, sign_worker, &jobs[t]) == 0;
+		if (t > 0 && !started[t])
+			sign_worker(&jobs[t]); /* no thread: do it here */
+	}
+	sign_worker(&jobs[0]);
+	for (int t = 0; t < threads; t++) {
+		if (t > 0 && started[t])
+			pthread_join(tid[t], NULL);
+		if (jobs[t].rc && !rc) {
+			rc = jobs[t].rc;
+			if (e)
+				*e = jobs[t].e;
+		}
+	}
+	pthread_attr_destroy(&attr);
+	return rc;
+}
+
+static void
+batch_id_of(const char *data, size_t n, char out[65])
+{
+	uint8_t md[SHA256_DIGEST_LENGTH];
+	char hex[2 * SHA256_DIGEST_LENGTH + 1];
+
+	SHA256((const uint8_t *)data, n, md);
+	hex_encode(md, 8, hex);
+	snprintf(out, 65, "R%s", hex);
+}
+
+static int
+batch_id_check(const char *b, struct err *e)
+{
+	size_t n = strlen(b);
+
+	if (n == 0 || n > 64)
+		return err_set(e, ERR_USAGE, "--batch must be 1-64 characters");
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)b[i]) && b[i] != '-' && b[i] != '_' &&
+		    b[i] != '.')
+			return err_set(e, ERR_USAGE, "--batch may hold letters, digits, "
+			    "'-', '_' and '.' only");
+	return 0;
+}
+
+static void
+progress(const struct issue_opts *o, const char *phase, size_t done, size_t total)
+{
+	if (o->progress)
+		o->progress(o->progress_arg, phase, done, total);
+}
+
+int
+issue_roster(struct registry *r, const struct issue_opts *o,
+    struct issue_result *res, struct err *e)
+{
+	struct roster ro;
+	struct buf data = BUF_INIT;
+	struct org org;
+	struct org_key ok;
+	struct key k;
+	struct pending *pend = NULL;
+	size_t npend = 0;
+	MDB_txn *txn = NULL;
+	char rdir[PATH_MAX], kpath[PATH_MAX], tmp[PATH_MAX];
+	const char *bytes;
+	size_t nbytes;
+	int32_t today = o->today ? o->today : date_today();
+	int64_t now = (int64_t)time(NULL);
+	int rc, y, mo, d;
+
+	memset(res, 0, sizeof(*res));
+	memset(&ro, 0, sizeof(ro));
+	memset(&k, 0, sizeof(k));
+	if (r->flags & REG_RDONLY)
+		return err_set(e, ERR_DENIED, "registry opened read-only");
+	if (o->batch && (rc = batch_id_check(o->batch, e)) != 0)
+		return rc;
+	/* Read the roster. */
+	if (o->roster_path) {
+		rc = buf_read_file(&data, o->roster_path, ROSTER_MAX_BYTES);
+		if (rc != 0) {
+			buf_free(&data);
+			return err_set(e, rc == -2 ? ERR_INVALID : ERR_NOTFOUND,
+			    "cannot read roster %s: %s", o->roster_path,
+			    rc == -2 ? "larger than 64 MiB" : strerror(errno));
+		}
+		bytes = (const char *)data.data;
+		nbytes = data.len;
+		snprintf(tmp, sizeof(tmp), "%s", o->roster_path);
+		snprintf(rdir, sizeof(rdir), "%s", dirname(tmp));
+	} else {
+		bytes = o->roster_data;
+		nbytes = o->roster_len;
+		rdir[0] = '\0';
+	}
+	if (o->batch)
+		snprintf(res->batch, sizeof(res->batch), "%s", o->batch);
+	else
+		batch_id_of(bytes, nbytes, res->batch);
+	if ((rc = roster_parse(bytes, nbytes, &ro, e)) != 0) {
+		if (o->roster_path)
+			err_prefix(e, "%s: ", o->roster_path);
+		goto done;
+	}
+	if (ro.nrows == 0) {
+		rc = err_set(e, ERR_INVALID, "the roster has no rows");
+		goto done;
+	}
+	if ((res->rows = calloc(ro.nrows, sizeof(*res->rows))) == NULL ||
+	    (pend = calloc(ro.nrows, sizeof(*pend))) == NULL) {
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	res->nrows = ro.nrows;
+
+	if ((rc = registry_txn_begin(r, 0, &txn, e)) != 0)
+		goto done;
+	if ((rc = registry_get_org(r, txn, o->org, &org, e)) != 0)
+		goto done;
+	if (org.status != ORG_ACTIVE) {
+		rc = err_set(e, ERR_DENIED, "organization %s is suspended (%s): it "
+		    "cannot issue", org.code, org.note);
+		goto done;
+	}
+	if ((rc = registry_get_orgkey(r, txn, org.code, org.kid, &ok, e)) != 0)
+		goto done;
+	if (ok.status != OKEY_ACTIVE) {
+		rc = err_set(e, ERR_DENIED, "the current key of %s is %s: "
+		    "`skillcert org rekey %s` first", org.code,
+		    orgkey_status_name(ok.status), org.code);
+		goto done;
+	}
+	if (today < ok.valid_from || today > ok.valid_to) {
+		char d1[11], d2[11];
+		date_format_iso(ok.valid_from, d1);
+		date_format_iso(ok.valid_to, d2);
+		rc = err_set(e, ERR_DENIED, "%s's filing and key are valid %s to %s, "
+		    "not today: the authority must renew the filing", org.code, d1, d2);
+		goto done;
+	}
+
+	/* Pass 1: every row checked before anything is written. */
+	for (size_t i = 0; i < ro.nrows; i++) {
+		const struct roster_row *row = &ro.rows[i];
+		struct pending *p = &pend[npend];
+		struct issue_row *out = &res->rows[i];
+		const char *field = NULL;
+		struct err re;
+		size_t il;
+
+		out->line = row->line;
+		snprintf(out->name, sizeof(out->name), "%s", row->f[RC_NAME]);
+		memset(p, 0, sizeof(*p));
+		p->row = i;
+		err_clear(&re);
+		if (check_row(r, &org, &ok, row, o->roster_path ? rdir : NULL, today,
+		    p, &field, &re) != 0) {
+			row_reject(res, i, field, &re);
+			buf_free(&p->photo);
+			continue;
+		}
+		/* The same person, occupation and level twice in one roster. */
+		for (size_t j = 0; j < npend; j++)
+			if (strcmp(pend[j].ident, p->ident) == 0) {
+				err_set(&re, ERR_INVALID, "same person, occupation and "
+				    "level as line %d", res->rows[pend[j].row].line);
+				row_reject(res, i, NULL, &re);
+				break;
+			}
+		if (res->rows[i].status == ROW_REJECTED) {
+			buf_free(&p->photo);
+			continue;
+		}
+		/* A re-run of this batch: report the number already given. */
+		il = (size_t)snprintf(p->bkey, sizeof(p->bkey), "%s", res->batch) + 1;
+		il += (size_t)snprintf(p->bkey + il, sizeof(p->bkey) - il, "%s%s",
+		    org.code, p->ident);
+		p->bkey_len = il;
+		if (registry_batch_lookup(r, txn, p->bkey, p->bkey_len,
+		    out->certno) == 0) {
+			out->status = ROW_EXISTING;
+			buf_free(&p->photo);
+			continue;
+		}
+		/* The person already holds it from this organization. */
+		struct held_ctx h = { org.code, p->rec.cert.occ_code,
+			p->rec.cert.level, "" };
+		if ((rc = registry_each_cert_of_person(r, txn, p->rec.cert.id_number,
+		    held_cb, &h, e)) != 0)
+			goto done;
+		if (h.found[0] && !o->reissue) {
+			err_set(&re, ERR_EXISTS, "already holds %s %s from %s: %s "
+			    "(use --reissue to revoke it and issue anew)",
+			    catalog_occ_by_code(&r->cat, p->rec.cert.occ_code)->name,
+			    level_full(p->rec.cert.level), org.code, h.found);
+			row_reject(res, i, NULL, &re);
+			buf_free(&p->photo);
+			continue;
+		}
+		memcpy(p->old, h.found, sizeof(p->old));
+		npend++;
+		progress(o, "checked", i + 1, ro.nrows);
+	}
+	for (size_t i = 0; i < res->nrows; i++)
+		if (res->rows[i].status == ROW_REJECTED)
+			res->rejected++;
+		else if (res->rows[i].status == ROW_EXISTING)
+			res->existing++;
+	if (res->rejected && !o->partial) {
+		rc = err_set(e, ERR_INVALID, "%zu of %zu rows failed validation: "
+		    "nothing was issued", res->rejected, res->nrows);
+		goto done;
+	}
+
+	/* Pass 2: numbers, in roster order, in this transaction. */
+	date_to_ymd(today, &y, &mo, &d);
+	for (size_t i = 0; i < npend; i++) {
+		struct pending *p = &pend[i];
+		struct certno cn;
+		uint32_t seq;
+
+		if ((rc = registry_next_seq(r, txn, org.code, y % 100,
+		    p->rec.cert.level, &seq, e)) != 0)
+			goto done;
+		cn.type = org.type;
+		memcpy(cn.org, org.code, sizeof(cn.org));
+		cn.year2 = y % 100;
+		cn.level = p->rec.cert.level;
+		cn.seq = seq;
+		certno_format(&cn, p->rec.cert.no);
+	}
+
+	/* Pass 3: signatures, on every core. */
+	if (npend) {
+		registry_org_key_path(r, org.code, ok.kid, kpath);
+		if ((rc = key_load_secret(kpath, o->passphrase, &k, e)) != 0)
+			goto done;
+		progress(o, "signing", 0, npend);
+		if ((rc = sign_all(pend, npend, &k, o->threads, e)) != 0)
+			goto done;
+		progress(o, "signing", npend, npend);
+	}
+
+	/* Pass 4: store, revoke replaced ones, log. */
+	for (size_t i = 0; i < npend; i++) {
+		struct pending *p = &pend[i];
+		struct issue_row *out = &res->rows[p->row];
+
+		if (p->old[0]) {
+			if ((rc = registry_revoke(r, txn, p->old, REV_REISSUED,
+			    p->rec.cert.no, ok.kid, e)) != 0)
+				goto done;
+			memcpy(out->replaced, p->old, sizeof(out->replaced));
+		}
+		p->rec.status = CERT_VALID;
+		p->rec.issued_at = now;
+		snprintf(p->rec.batch, sizeof(p->rec.batch), "%s", res->batch);
+		p->rec.row = (uint32_t)out->line;
+		memcpy(p->rec.employer, p->employer, sizeof(p->rec.employer));
+		if ((rc = registry_put_cert(r, txn, &p->rec, p->photo.data,
+		    p->photo.len, p->bkey, p->bkey_len, e)) != 0) {
+			err_prefix(e, "line %d: ", out->line);
+			goto done;
+		}
+		memcpy(out->certno, p->rec.cert.no, sizeof(out->certno));
+		out->status = ROW_ISSUED;
+		res->issued++;
+		if ((i & 1023) == 1023)
+			progress(o, "stored", i + 1, npend);
+	}
+	if (res->issued) {
+		if (!r->logkey.has_secret &&
+		    (rc = registry_load_secrets(r, o->passphrase, e)) != 0)
+			goto done;
+		if ((rc = registry_sign_head(r, txn, &res->head, e)) != 0)
+			goto done;
+	}
+	if (o->dry_run) {
+		mdb_txn_abort(txn);
+		txn = NULL;
+		rc = 0;
+		goto done;
+	}
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (rc != 0) {
+		rc = err_set(e, rc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
+		    "commit: %s", mdb_strerror(rc));
+		goto done;
+	}
+	res->committed = 1;
+	progress(o, "stored", npend, npend);
+done:
+	if (txn)
+		mdb_txn_abort(txn);
+	for (size_t i = 0; pend && i < ro.nrows; i++)
+		buf_free(&pend[i].photo);
+	free(pend);
+	key_free(&k);
+	roster_free(&ro);
+	buf_free(&data);
+	return rc;
+}
+
+void
+issue_result_free(struct issue_result *res)
+{
+	free(res->rows);
+	memset(res, 0, sizeof(*res));
+}
