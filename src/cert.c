@@ -216,6 +216,13 @@ cert_sign(const struct cert *c, const struct key *k, struct buf *enc,
 }
 
 int
+cert_sign_enc(const uint8_t *enc, size_t n, const struct key *k,
+    uint8_t sig[CERT_SIG_LEN], struct err *e)
+{
+	return key_sign(k, CERT_SIG_CTX, enc, n, sig, e);
+}
+
+int
 cert_verify(const uint8_t *enc, size_t n, const uint8_t sig[CERT_SIG_LEN],
     const struct key *k, struct err *e)
 {

@@ -24,7 +24,7 @@
  * 65,536 BMP code points up by a linear walk over the segments, so fewer,
  * wider segments (gaps filled with glyph 0) make loading a font faster;
  * the format-4 length field (16 bits) caps the array near 32K entries. */
-#define CMAP_ARRAY_BUDGET 24000
+#define CMAP_ARRAY_BUDGET 8000
 
 struct fontsub_font {
 	char *path;

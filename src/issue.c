@@ -29,12 +29,31 @@ struct pending {
 	char ident[CERT_ID_MAX + 40];   /* person x occupation x level */
 };
 
-struct sign_job {
+/* Signing runs beside validation: the main thread numbers and encodes rows
+ * and publishes them; workers sign whatever is published. */
+#define SIGNERS_MAX 64
+#define SIGN_CHUNK 4
+
+struct signer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	struct pending *p;
-	size_t from, to;
+	size_t ready;                   /* items [0, ready) may be signed */
+	size_t next;                    /* next item to hand out */
+	int closed;                     /* nothing more will be published */
+	int stop;                       /* give up: a failure elsewhere */
 	const struct key *k;
 	int rc;
 	struct err e;
+	pthread_t tid[SIGNERS_MAX];
+	int nthreads;
+};
+
+/* Small open-addressing set of row identities: a person, occupation and
+ * level twice in one roster is found in O(1) per row. */
+struct identset {
+	uint32_t *slot;                 /* index+1 into pend, 0 = empty */
+	size_t cap;
 };
 
 static void
@@ -221,68 +240,135 @@ check_row(struct registry *r, const struct org *org, const struct org_key *ok,
 #undef FIELD
 }
 
-static void *
-sign_worker(void *arg)
+static uint64_t
+ident_hash(const char *s)
 {
-	struct sign_job *j = arg;
-	struct buf enc = BUF_INIT;
+	uint64_t h = 1469598103934665603ull;
 
-	for (size_t i = j->from; i < j->to && j->rc == 0; i++) {
-		struct pending *p = &j->p[i];
-		if ((j->rc = cert_sign(&p->rec.cert, j->k, &enc, p->rec.sig, &j->e)) != 0)
-			break;
-		memcpy(p->enc, enc.data, enc.len);
-		p->rec.enc = p->enc;
-		p->rec.enc_len = enc.len;
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* Returns the index of an equal identity already present, or -1 after
+ * inserting idx. */
+static long
+identset_add(struct identset *set, const struct pending *pend, size_t idx)
+{
+	size_t i = (size_t)ident_hash(pend[idx].ident) & (set->cap - 1);
+
+	while (set->slot[i]) {
+		size_t j = set->slot[i] - 1;
+		if (strcmp(pend[j].ident, pend[idx].ident) == 0)
+			return (long)j;
+		i = (i + 1) & (set->cap - 1);
 	}
-	buf_free(&enc);
+	set->slot[i] = (uint32_t)idx + 1;
+	return -1;
+}
+
+/* Takes up to SIGN_CHUNK published items; 0 when there is nothing left. */
+static int
+signer_take(struct signer *s, size_t *from, size_t *to)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop && s->next >= s->ready && !s->closed)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (!s->stop && s->next < s->ready) {
+		*from = s->next;
+		*to = s->next + SIGN_CHUNK < s->ready ? s->next + SIGN_CHUNK : s->ready;
+		s->next = *to;
+		got = 1;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return got;
+}
+
+static void *
+signer_run(void *arg)
+{
+	struct signer *s = arg;
+	struct err e;
+	size_t from, to;
+
+	while (signer_take(s, &from, &to)) {
+		for (size_t i = from; i < to; i++) {
+			struct pending *p = &s->p[i];
+			if (cert_sign_enc(p->enc, p->rec.enc_len, s->k, p->rec.sig,
+			    &e) != 0) {
+				pthread_mutex_lock(&s->mu);
+				if (!s->rc) {
+					s->rc = e.code;
+					s->e = e;
+				}
+				s->stop = 1;
+				pthread_cond_broadcast(&s->cv);
+				pthread_mutex_unlock(&s->mu);
+				break;
+			}
+		}
+	}
 	return NULL;
 }
 
-/* Signs pending[0..n) on `threads` threads (the caller's among them). */
-static int
-sign_all(struct pending *p, size_t n, const struct key *k, int threads,
-    struct err *e)
+static void
+signer_start(struct signer *s, struct pending *p, const struct key *k,
+    int threads, size_t expected)
 {
-	struct sign_job jobs[64];
-	pthread_t tid[64];
 	pthread_attr_t attr;
-	int started[64] = { 0 };
-	int rc = 0;
 
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	s->p = p;
+	s->k = k;
 	if (threads < 1)
 		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	if (threads > 64)
-		threads = 64;
-	if ((size_t)threads > n / 64 + 1)
-		threads = (int)(n / 64 + 1); /* small rosters: no thread start-up */
+	if (threads > SIGNERS_MAX)
+		threads = SIGNERS_MAX;
+	if ((size_t)threads > expected / 32 + 1)
+		threads = (int)(expected / 32 + 1); /* small rosters: few threads */
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256u << 10);
-	for (int t = 0; t < threads; t++) {
-		jobs[t].p = p;
-		jobs[t].from = n * (size_t)t / (size_t)threads;
-		jobs[t].to = n * (size_t)(t + 1) / (size_t)threads;
-		jobs[t].k = k;
-		jobs[t].rc = 0;
-		if (t > 0)
-			started[t] = pthread_create(&tid[t], &attr, sign_worker, &jobs[t]) == 0;
-		if (t > 0 && !started[t])
-			sign_worker(&jobs[t]); /* no thread: do it here */
-	}
-	sign_worker(&jobs[0]);
-	for (int t = 0; t < threads; t++) {
-		if (t > 0 && started[t])
-			pthread_join(tid[t], NULL);
-		if (jobs[t].rc && !rc) {
-			rc = jobs[t].rc;
-			if (e)
-				*e = jobs[t].e;
-		}
-	}
+	for (int t = 0; t < threads; t++)
+		if (pthread_create(&s->tid[s->nthreads], &attr, signer_run, s) == 0)
+			s->nthreads++;
 	pthread_attr_destroy(&attr);
-	return rc;
+}
+
+static void
+signer_publish(struct signer *s, size_t ready)
+{
+	pthread_mutex_lock(&s->mu);
+	s->ready = ready;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Closes the queue, signs alongside the workers, joins them. abandon != 0
+ * stops at once (nothing will be stored). */
+static int
+signer_finish(struct signer *s, int abandon, struct err *e)
+{
+	pthread_mutex_lock(&s->mu);
+	s->closed = 1;
+	if (abandon)
+		s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	if (!abandon)
+		signer_run(s);
+	for (int t = 0; t < s->nthreads; t++)
+		pthread_join(s->tid[t], NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	if (s->rc && e)
+		*e = s->e;
+	return abandon ? 0 : s->rc;
 }
 
 static void
@@ -323,11 +409,14 @@ issue_roster(struct registry *r, const struct issue_opts *o,
     struct issue_result *res, struct err *e)
 {
 	struct roster ro;
-	struct buf data = BUF_INIT;
+	struct buf data = BUF_INIT, enc = BUF_INIT;
 	struct org org;
 	struct org_key ok;
 	struct key k;
 	struct pending *pend = NULL;
+	struct identset ids = { NULL, 0 };
+	struct signer sg;
+	int signing = 0;
 	size_t npend = 0;
 	MDB_txn *txn = NULL;
 	char rdir[PATH_MAX], kpath[PATH_MAX], tmp[PATH_MAX];
@@ -335,6 +424,8 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 	size_t nbytes;
 	int32_t today = o->today ? o->today : date_today();
 	int64_t now = (int64_t)time(NULL);
+	uint32_t seq_last[6] = { 0 }, seq_first[6] = { 0 };
+	int seq_loaded[6] = { 0 };
 	int rc, y, mo, d;
 
 	memset(res, 0, sizeof(*res));
@@ -375,8 +466,11 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 		rc = err_set(e, ERR_INVALID, "the roster has no rows");
 		goto done;
 	}
+	for (ids.cap = 16; ids.cap < ro.nrows * 2; ids.cap *= 2)
+		;
 	if ((res->rows = calloc(ro.nrows, sizeof(*res->rows))) == NULL ||
-	    (pend = calloc(ro.nrows, sizeof(*pend))) == NULL) {
+	    (pend = calloc(ro.nrows, sizeof(*pend))) == NULL ||
+	    (ids.slot = calloc(ids.cap, sizeof(*ids.slot))) == NULL) {
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 		goto done;
 	}
@@ -407,15 +501,28 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 		    "not today: the authority must renew the filing", org.code, d1, d2);
 		goto done;
 	}
+	registry_org_key_path(r, org.code, ok.kid, kpath);
+	if ((rc = key_load_secret(kpath, o->passphrase, &k, e)) != 0)
+		goto done;
+	if (!r->logkey.has_secret &&
+	    (rc = registry_load_secrets(r, o->passphrase, e)) != 0)
+		goto done;
+	signer_start(&sg, pend, &k, o->threads, ro.nrows);
+	signing = 1;
+	date_to_ymd(today, &y, &mo, &d);
 
-	/* Pass 1: every row checked before anything is written. */
+	/* Pass 1: check, number and encode every row, signing as we go.
+	 * Nothing is visible to anyone until the commit. */
 	for (size_t i = 0; i < ro.nrows; i++) {
 		const struct roster_row *row = &ro.rows[i];
 		struct pending *p = &pend[npend];
 		struct issue_row *out = &res->rows[i];
 		const char *field = NULL;
+		struct certno cn;
 		struct err re;
 		size_t il;
+		long dup;
+		int lv;
 
 		out->line = row->line;
 		snprintf(out->name, sizeof(out->name), "%s", row->f[RC_NAME]);
@@ -428,18 +535,6 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 			buf_free(&p->photo);
 			continue;
 		}
-		/* The same person, occupation and level twice in one roster. */
-		for (size_t j = 0; j < npend; j++)
-			if (strcmp(pend[j].ident, p->ident) == 0) {
-				err_set(&re, ERR_INVALID, "same person, occupation and "
-				    "level as line %d", res->rows[pend[j].row].line);
-				row_reject(res, i, NULL, &re);
-				break;
-			}
-		if (res->rows[i].status == ROW_REJECTED) {
-			buf_free(&p->photo);
-			continue;
-		}
 		/* A re-run of this batch: report the number already given. */
 		il = (size_t)snprintf(p->bkey, sizeof(p->bkey), "%s", res->batch) + 1;
 		il += (size_t)snprintf(p->bkey + il, sizeof(p->bkey) - il, "%s%s",
@@ -448,6 +543,7 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 		if (registry_batch_lookup(r, txn, p->bkey, p->bkey_len,
 		    out->certno) == 0) {
 			out->status = ROW_EXISTING;
+			res->existing++;
 			buf_free(&p->photo);
 			continue;
 		}
@@ -466,51 +562,75 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 			buf_free(&p->photo);
 			continue;
 		}
+		/* Only accepted rows enter the set: their slots stay put. */
+		if ((dup = identset_add(&ids, pend, npend)) >= 0) {
+			err_set(&re, ERR_INVALID, "same person, occupation and level as "
+			    "line %d", res->rows[pend[dup].row].line);
+			row_reject(res, i, NULL, &re);
+			buf_free(&p->photo);
+			continue;
+		}
 		memcpy(p->old, h.found, sizeof(p->old));
+		/* The number: roster order, per level, no gap. */
+		lv = p->rec.cert.level;
+		if (!seq_loaded[lv]) {
+			if ((rc = registry_seq_get(r, txn, org.code, y % 100, lv,
+			    &seq_last[lv], e)) != 0)
+				goto done;
+			seq_first[lv] = seq_last[lv];
+			seq_loaded[lv] = 1;
+		}
+		if (seq_last[lv] >= CERTNO_SEQ_MAX) {
+			rc = err_set(e, ERR_FULL, "line %d: %s has used all 999999 "
+			    "certificate numbers for %s in 20%02d", row->line, org.code,
+			    level_full(lv), y % 100);
+			goto done;
+		}
+		cn.type = org.type;
+		memcpy(cn.org, org.code, sizeof(cn.org));
+		cn.year2 = y % 100;
+		cn.level = lv;
+		cn.seq = ++seq_last[lv];
+		certno_format(&cn, p->rec.cert.no);
+		if ((rc = cert_encode(&p->rec.cert, &enc, e)) != 0) {
+			err_prefix(e, "line %d: ", row->line);
+			goto done;
+		}
+		memcpy(p->enc, enc.data, enc.len);
+		p->rec.enc = p->enc;
+		p->rec.enc_len = enc.len;
+		out->status = ROW_PENDING;
+		memcpy(out->certno, p->rec.cert.no, sizeof(out->certno));
 		npend++;
-		progress(o, "checked", i + 1, ro.nrows);
+		if ((npend & 15) == 0)
+			signer_publish(&sg, npend);
+		if ((i & 1023) == 1023)
+			progress(o, "checked", i + 1, ro.nrows);
 	}
 	for (size_t i = 0; i < res->nrows; i++)
 		if (res->rows[i].status == ROW_REJECTED)
 			res->rejected++;
-		else if (res->rows[i].status == ROW_EXISTING)
-			res->existing++;
 	if (res->rejected && !o->partial) {
+		for (size_t i = 0; i < res->nrows; i++)
+			if (res->rows[i].status == ROW_PENDING)
+				res->rows[i].certno[0] = '\0'; /* never given */
 		rc = err_set(e, ERR_INVALID, "%zu of %zu rows failed validation: "
 		    "nothing was issued", res->rejected, res->nrows);
 		goto done;
 	}
+	signer_publish(&sg, npend);
+	progress(o, "signing", 0, npend);
+	signing = 0;
+	if ((rc = signer_finish(&sg, 0, e)) != 0)
+		goto done;
+	progress(o, "signing", npend, npend);
 
-	/* Pass 2: numbers, in roster order, in this transaction. */
-	date_to_ymd(today, &y, &mo, &d);
-	for (size_t i = 0; i < npend; i++) {
-		struct pending *p = &pend[i];
-		struct certno cn;
-		uint32_t seq;
-
-		if ((rc = registry_next_seq(r, txn, org.code, y % 100,
-		    p->rec.cert.level, &seq, e)) != 0)
+	/* Pass 2: store, revoke what is reissued, log. */
+	for (int lv = 1; lv <= 5; lv++)
+		if (seq_loaded[lv] && seq_last[lv] != seq_first[lv] &&
+		    (rc = registry_seq_put(r, txn, org.code, y % 100, lv, seq_last[lv],
+		    e)) != 0)
 			goto done;
-		cn.type = org.type;
-		memcpy(cn.org, org.code, sizeof(cn.org));
-		cn.year2 = y % 100;
-		cn.level = p->rec.cert.level;
-		cn.seq = seq;
-		certno_format(&cn, p->rec.cert.no);
-	}
-
-	/* Pass 3: signatures, on every core. */
-	if (npend) {
-		registry_org_key_path(r, org.code, ok.kid, kpath);
-		if ((rc = key_load_secret(kpath, o->passphrase, &k, e)) != 0)
-			goto done;
-		progress(o, "signing", 0, npend);
-		if ((rc = sign_all(pend, npend, &k, o->threads, e)) != 0)
-			goto done;
-		progress(o, "signing", npend, npend);
-	}
-
-	/* Pass 4: store, revoke replaced ones, log. */
 	for (size_t i = 0; i < npend; i++) {
 		struct pending *p = &pend[i];
 		struct issue_row *out = &res->rows[p->row];
@@ -531,23 +651,17 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 			err_prefix(e, "line %d: ", out->line);
 			goto done;
 		}
-		memcpy(out->certno, p->rec.cert.no, sizeof(out->certno));
 		out->status = ROW_ISSUED;
 		res->issued++;
 		if ((i & 1023) == 1023)
 			progress(o, "stored", i + 1, npend);
 	}
-	if (res->issued) {
-		if (!r->logkey.has_secret &&
-		    (rc = registry_load_secrets(r, o->passphrase, e)) != 0)
-			goto done;
-		if ((rc = registry_sign_head(r, txn, &res->head, e)) != 0)
-			goto done;
-	}
+	if (res->issued && (rc = registry_sign_head(r, txn, &res->head, e)) != 0)
+		goto done;
 	if (o->dry_run) {
+		/* Numbers shown are what a real run would give now. */
 		mdb_txn_abort(txn);
 		txn = NULL;
-		rc = 0;
 		goto done;
 	}
 	rc = mdb_txn_commit(txn);
@@ -560,14 +674,27 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 	res->committed = 1;
 	progress(o, "stored", npend, npend);
 done:
+	if (signing)
+		signer_finish(&sg, 1, NULL);
 	if (txn)
 		mdb_txn_abort(txn);
+	if (rc != 0)
+		for (size_t i = 0; res->rows && i < res->nrows; i++)
+			if (res->rows[i].status == ROW_ISSUED ||
+			    res->rows[i].status == ROW_PENDING) {
+				res->rows[i].status = ROW_PENDING;
+				res->rows[i].certno[0] = '\0';
+			}
+	if (rc != 0)
+		res->issued = 0;
 	for (size_t i = 0; pend && i < ro.nrows; i++)
 		buf_free(&pend[i].photo);
 	free(pend);
+	free(ids.slot);
 	key_free(&k);
 	roster_free(&ro);
 	buf_free(&data);
+	buf_free(&enc);
 	return rc;
 }
 

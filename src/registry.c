@@ -569,39 +569,47 @@ put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t kn, const void *v,
 	return rc ? db_err(e, rc, what) : 0;
 }
 
-int
-registry_next_seq(struct registry *r, MDB_txn *txn, const char *org, int year2,
-    int level, uint32_t *seq, struct err *e)
+static void
+seq_key(const char *org, int year2, int level, char key[ORGCODE_LEN + 3])
 {
-	char key[ORGCODE_LEN + 3];
-	uint8_t v[4];
-	MDB_val k = { sizeof(key), key }, val;
-	uint32_t cur = 0;
-	int rc;
-
 	memcpy(key, org, ORGCODE_LEN);
 	key[ORGCODE_LEN] = (char)('0' + year2 / 10);
 	key[ORGCODE_LEN + 1] = (char)('0' + year2 % 10);
 	key[ORGCODE_LEN + 2] = (char)('0' + level);
+}
+
+int
+registry_seq_get(struct registry *r, MDB_txn *txn, const char *org, int year2,
+    int level, uint32_t *last, struct err *e)
+{
+	char key[ORGCODE_LEN + 3];
+	MDB_val k = { sizeof(key), key }, val;
+	int rc;
+
+	seq_key(org, year2, level, key);
+	*last = 0;
 	rc = mdb_get(txn, r->seqs, &k, &val);
-	if (rc == 0 && val.mv_size == 4) {
-		const uint8_t *p = val.mv_data;
-		cur = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	} else if (rc != MDB_NOTFOUND) {
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
 		return db_err(e, rc, "sequence");
-	}
-	if (cur >= CERTNO_SEQ_MAX)
-		return err_set(e, ERR_FULL, "organization %s has used all 999999 "
-		    "certificate numbers for level %d in 20%02d", org, level, year2);
-	cur++;
-	v[0] = (uint8_t)(cur >> 24);
-	v[1] = (uint8_t)(cur >> 16);
-	v[2] = (uint8_t)(cur >> 8);
-	v[3] = (uint8_t)cur;
-	if ((rc = put(txn, r->seqs, key, sizeof(key), v, 4, 0, "sequence", e)) != 0)
-		return rc;
-	*seq = cur;
+	if (val.mv_size != 4)
+		return err_set(e, ERR_DB, "sequence record is corrupt");
+	const uint8_t *p = val.mv_data;
+	*last = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 	return 0;
+}
+
+int
+registry_seq_put(struct registry *r, MDB_txn *txn, const char *org, int year2,
+    int level, uint32_t last, struct err *e)
+{
+	char key[ORGCODE_LEN + 3];
+	uint8_t v[4] = { (uint8_t)(last >> 24), (uint8_t)(last >> 16),
+		(uint8_t)(last >> 8), (uint8_t)last };
+
+	seq_key(org, year2, level, key);
+	return put(txn, r->seqs, key, sizeof(key), v, 4, 0, "sequence", e);
 }
 
 int

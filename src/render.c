@@ -969,17 +969,20 @@ draw_qr(struct doc *d, const char *url, const char *query)
 	HPDF_STATUS r = 0;
 	struct qr q;
 	struct line ln[3];
-	float mod, qx, qy, tx, ty;
+	float mod, tx, ty;
 	int x, y, x0, rc;
 	size_t n, i;
 
 	if ((rc = qr_encode(url, &q, d->e)) != ERR_OK)
 		return d->e ? err_prefix(d->e, "二维码网址: ") : rc;
 	mod = QR_SIZE / (float)q.width;
+	/* Drawn in module units (row 0 at the top) so each rectangle is a
+	 * few small integers in the content stream: one per horizontal run
+	 * of dark modules, one fill for all. */
+	r |= HPDF_Page_GSave(p);
+	r |= HPDF_Page_Concat(p, mod, 0, 0, -mod, QR_X, QR_Y + QR_SIZE);
 	r |= rgb_fill(d, 0, 0, 0);
-	/* one rectangle per horizontal run of dark modules, one fill */
 	for (y = 0; y < q.width; y++) {
-		qy = QR_Y + QR_SIZE - mod * (float)(y + 1);
 		for (x = 0; x < q.width; ) {
 			if (!q.modules[y * q.width + x]) {
 				x++;
@@ -988,12 +991,12 @@ draw_qr(struct doc *d, const char *url, const char *query)
 			for (x0 = x; x < q.width && q.modules[y * q.width + x];
 			    x++)
 				;
-			qx = QR_X + mod * (float)x0;
-			r |= HPDF_Page_Rectangle(p, qx, qy,
-			    mod * (float)(x - x0), mod);
+			r |= HPDF_Page_Rectangle(p, (float)x0, (float)y,
+			    (float)(x - x0), 1);
 		}
 	}
 	r |= HPDF_Page_Fill(p);
+	r |= HPDF_Page_GRestore(p);
 	qr_free(&q);
 	if (r != HPDF_OK || d->hs.no)
 		return hfail(d, "QR");

@@ -175,8 +175,9 @@ srv_verify_token(struct srv_ctx *x, const char *tok, size_t n,
 	v->have_org = 1;
 	rc = registry_get_orgkey(x->reg, x->txn, c->org, c->kid, &x->okey, &e);
 	if (rc == ERR_NOTFOUND) {
-		decide(v, V_UNKNOWN);
-		add_reason(v, "unknown_key", "签名密钥未在本登记系统登记",
+		/* Every key an organization ever held stays registered: a key
+		 * id it never had means an altered or forged token. */
+		add_reason(v, "unknown_key", "签名密钥不属于该评价机构",
 		    "the signing key is not registered for the organization");
 		return 0;
 	} else if (rc != 0)

@@ -137,9 +137,12 @@ int registry_sign_head(struct registry *r, MDB_txn *txn, struct tlog_head *h,
     struct err *e);
 
 /* Issuance primitives, used by issue.c inside one write txn. */
-/* Next free sequence for (org, year, level); ERR_FULL past 999999. */
-int registry_next_seq(struct registry *r, MDB_txn *txn, const char *org,
-    int year2, int level, uint32_t *seq, struct err *e);
+/* Last sequence used for (org, year, level), 0 if none; and its update
+ * (the issuer numbers a roster in memory and writes the last one used). */
+int registry_seq_get(struct registry *r, MDB_txn *txn, const char *org,
+    int year2, int level, uint32_t *last, struct err *e);
+int registry_seq_put(struct registry *r, MDB_txn *txn, const char *org,
+    int year2, int level, uint32_t last, struct err *e);
 /* Stores a signed certificate: record, photo, person index, batch key
  * (when batch != NULL) and one log leaf. rec->enc/sig must be set. */
 int registry_put_cert(struct registry *r, MDB_txn *txn,

@@ -1,0 +1,116 @@
+/* fuzz_http.c - libFuzzer target for the lookup server's parsers: request
+ * targets (routing), query strings, tokens, names and client addresses.
+ * Build: CC=clang cmake -DSKILLCERT_FUZZ=ON ...; run: ./fuzz_http -max_len=2048
+ * The first byte picks the parser so one corpus reaches all of them; the
+ * invariants checked here abort on violation (a crash to libFuzzer). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "skillcert/http_parse.h"
+#include "skillcert/text.h"
+
+static void
+check_target(const char *s, size_t n)
+{
+	struct http_target t;
+	struct http_query q;
+	char tok[HTTP_TOKEN_MAX + 1];
+	int i;
+
+	if (http_target_parse(s, n, &t) != 0)
+		return;
+	if (t.route < 0 || t.route >= ROUTE_N)
+		abort();
+	if (t.param != NULL) {
+		/* Parameters lie inside the input, before any query. */
+		if (t.param < s || t.param + t.param_len > s + n)
+			abort();
+		if (t.route == ROUTE_API_CERT && !http_certno_shape(t.param, t.param_len))
+			abort();
+		if (t.route == ROUTE_API_ORG && !http_orgcode_shape(t.param, t.param_len))
+			abort();
+		if ((t.route == ROUTE_PAGE_V || t.route == ROUTE_PAGE_V_PHOTO) &&
+		    http_token_extract(t.param, t.param_len, tok, sizeof(tok)) < 0)
+			abort();
+	}
+	if (t.query != NULL && (t.query < s || t.query + t.query_len > s + n))
+		abort();
+	if (http_query_parse(t.query, t.query_len, &q) == HTTPQ_OK) {
+		if (q.n < 0 || q.n > HTTP_QUERY_PAIRS)
+			abort();
+		for (i = 0; i < q.n; i++) {
+			/* Every decoded key and value is NUL-terminated inside
+			 * the store and valid UTF-8 without control bytes. */
+			const char *k = q.key[i], *v = q.val[i];
+			if (k < q.store || v < q.store ||
+			    k >= q.store + sizeof(q.store) || v >= q.store + sizeof(q.store))
+				abort();
+			if (memchr(k, 0, sizeof(q.store) - (size_t)(k - q.store)) == NULL ||
+			    memchr(v, 0, sizeof(q.store) - (size_t)(v - q.store)) == NULL)
+				abort();
+			if (utf8_check((const uint8_t *)v, strlen(v)) != 0 ||
+			    utf8_check((const uint8_t *)k, strlen(k)) != 0)
+				abort();
+			if (strlen(k) > HTTP_QUERY_KEY_MAX)
+				abort();
+			if (http_query_get(&q, k) != v)
+				abort();   /* keys are unique */
+		}
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s, out[HTTP_TOKEN_MAX + 1], name[300];
+	uint8_t key[16];
+	long n;
+
+	if (size < 1 || size > 4096)
+		return 0;
+	/* A copy exactly `size - 1` bytes long, so ASan sees any overread. */
+	if ((s = malloc(size)) == NULL)
+		return 0;
+	memcpy(s, data + 1, size - 1);
+	switch (data[0] % 5) {
+	case 0:
+		check_target(s, size - 1);
+		break;
+	case 1: {
+		struct http_query q;
+		http_query_parse(s, size - 1, &q);
+		break;
+	}
+	case 2:
+		n = http_token_extract(s, size - 1, out, sizeof(out));
+		if (n >= 0 && ((size_t)n != size - 1 || strlen(out) != (size_t)n))
+			abort();
+		break;
+	case 3: {
+		char *z = malloc(size);   /* NUL-terminated for the name API */
+		if (z == NULL)
+			break;
+		memcpy(z, data + 1, size - 1);
+		z[size - 1] = '\0';
+		n = http_name_normalize(z, name, sizeof(name));
+		if (n >= 0 && (strlen(name) != (size_t)n ||
+		    utf8_check((const uint8_t *)name, (size_t)n) != 0))
+			abort();
+		if (n > 0 && !http_name_match(z, name) && strlen(z) < 120)
+			abort();   /* normalizing is idempotent */
+		free(z);
+		break;
+	}
+	case 4: {
+		char a[80];
+		size_t l = size - 1 < sizeof(a) - 1 ? size - 1 : sizeof(a) - 1;
+		memcpy(a, data + 1, l);
+		a[l] = '\0';
+		http_client_key(a, key);
+		break;
+	}
+	}
+	free(s);
+	return 0;
+}
