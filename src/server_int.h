@@ -77,7 +77,7 @@ struct srv_shared {
 
 /* ---- per-thread request context ---- */
 
-#define SRV_VCACHE 256    /* remembered good signatures, per thread */
+#define SRV_VCACHE 4096   /* remembered good signatures, per thread (128 KB) */
 
 struct srv_ctx {
 	const struct srv_shared *sh;

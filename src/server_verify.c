@@ -70,16 +70,23 @@ vc_digest(struct srv_ctx *x, const char *tag, const void *a, size_t an,
 	return ok ? 0 : -1;
 }
 
+/* Direct-mapped by the digest's first bits: a collision only evicts. */
+static size_t
+vc_slot(const uint8_t d[32])
+{
+	return ((size_t)d[0] << 8 | d[1]) % SRV_VCACHE;
+}
+
 static int
 vc_has(struct srv_ctx *x, const uint8_t d[32])
 {
-	return memcmp(x->vcache[d[0]], d, 32) == 0;
+	return memcmp(x->vcache[vc_slot(d)], d, 32) == 0;
 }
 
 static void
 vc_put(struct srv_ctx *x, const uint8_t d[32])
 {
-	memcpy(x->vcache[d[0]], d, 32);
+	memcpy(x->vcache[vc_slot(d)], d, 32);
 }
 
 /* 0 if the certificate signature verifies under the org key. */

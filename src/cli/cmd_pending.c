@@ -12,6 +12,3 @@ pending(const char *what)
 
 int cmd_render(int argc, char **argv) { return pending("render"); }
 int cmd_serve(int argc, char **argv) { return pending("serve"); }
-int cmd_log(int argc, char **argv) { return pending("log"); }
-int cmd_trust(int argc, char **argv) { return pending("trust"); }
-int cmd_verify(int argc, char **argv) { return pending("verify"); }
