@@ -20,11 +20,14 @@
 
 #define TAG(a, b, c, d) HB_TAG(a, b, c, d)
 
-/* Budget of glyphIdArray entries in the cmap. libharu looks each of the
- * 65,536 BMP code points up by a linear walk over the segments, so fewer,
- * wider segments (gaps filled with glyph 0) make loading a font faster;
- * the format-4 length field (16 bits) caps the array near 32K entries. */
-#define CMAP_ARRAY_BUDGET 8000
+/* libharu builds a CIDToGIDMap by looking each of the 65,536 BMP code
+ * points up with a linear walk over the cmap segments: a segment ending
+ * at e costs about (65536 - e) steps per document. Merging it with the
+ * next one costs the gap's glyphIdArray entries, which libharu reads two
+ * bytes per fread, copies and deflates: measured, one entry costs about
+ * as much as CMAP_ENTRY_STEPS steps of that walk. */
+#define CMAP_ENTRY_STEPS 170
+#define CMAP_ARRAY_MAX 30000 /* the format-4 length field is 16 bits */
 
 struct fontsub_font {
 	char *path;
@@ -200,50 +203,25 @@ cmp_ent(const void *a, const void *b)
 	return (x->u > y->u) - (x->u < y->u);
 }
 
-static int
-cmp_size_desc(const void *a, const void *b)
-{
-	const uint32_t *x = a, *y = b;
-
-	return (*x < *y) - (*x > *y);
-}
-
-/* Builds a (3,1) format-4 cmap for ents (sorted, distinct). Neighbouring
- * entries share a segment when the gap between them is small enough to
- * fit the array budget: largest gaps become segment breaks. */
+/* Builds a (3,1) format-4 cmap for ents (sorted, distinct): neighbours
+ * share a segment (the gap filled with glyph 0) when that is cheaper for
+ * libharu than a segment boundary. */
 static int
 cmap_build(const struct cmap_ent *ents, size_t n, struct buf *out)
 {
-	uint32_t *gaps = NULL, cut = UINT32_MAX;
 	uint8_t *brk = NULL;
-	size_t i, nseg, total, j, k, arr;
+	size_t i, nseg, j, k, arr;
 	uint16_t search, sel;
 	int rc = -1;
 
-	if (n == 0)
+	if (n == 0 || (brk = calloc(n, 1)) == NULL)
 		return -1;
-	if ((brk = calloc(n, 1)) == NULL ||
-	    (gaps = calloc(n, sizeof(*gaps))) == NULL)
-		goto done;
-	/* Choose the cut: merge gaps smallest first while the array fits. */
-	for (i = 0; i + 1 < n; i++)
-		gaps[i] = (uint32_t)(ents[i + 1].u - ents[i].u - 1);
-	if (n > 1) {
-		qsort(gaps, n - 1, sizeof(*gaps), cmp_size_desc);
-		total = n;
-		for (i = n - 1; i-- > 0; ) { /* ascending walk */
-			if (total + gaps[i] > CMAP_ARRAY_BUDGET) {
-				cut = gaps[i];
-				break;
-			}
-			total += gaps[i];
-		}
-	}
 	nseg = 1;
 	for (i = 0; i + 1 < n; i++) {
-		uint32_t g = (uint32_t)(ents[i + 1].u - ents[i].u - 1);
-		/* ties at the cut break too: keeps the total in budget */
-		if (g >= cut) {
+		uint32_t gap = (uint32_t)(ents[i + 1].u - ents[i].u - 1);
+
+		if ((uint64_t)gap * CMAP_ENTRY_STEPS >
+		    (uint64_t)(65536 - ents[i].u)) {
 			brk[i] = 1;
 			nseg++;
 		}
@@ -254,8 +232,13 @@ cmap_build(const struct cmap_ent *ents, size_t n, struct buf *out)
 			;
 		arr += (size_t)ents[j].u - ents[i].u + 1;
 	}
+	if (arr > CMAP_ARRAY_MAX) { /* cannot happen with n < 64K; be safe */
+		memset(brk, 1, n);
+		nseg = n;
+		arr = n;
+	}
 	nseg++; /* the mandatory 0xFFFF segment */
-	if (ents[n - 1].u == 0xFFFF || arr > 30000)
+	if (ents[n - 1].u == 0xFFFF || 16 + 8 * nseg + 2 * arr > 0xFFFF)
 		goto done;
 	for (search = 1, sel = 0; (size_t)search * 2 <= nseg; search *= 2)
 		sel++;
@@ -315,7 +298,6 @@ cmap_build(const struct cmap_ent *ents, size_t n, struct buf *out)
 	rc = out->oom ? -1 : 0;
 done:
 	free(brk);
-	free(gaps);
 	return rc;
 }
 

@@ -457,7 +457,17 @@ worker_setup(struct worker *w, struct err *e)
 	struct timeval flush = { 1, 0 };
 	int rc;
 
-	if ((w->base = event_base_new()) == NULL)
+	struct event_config *ec;
+
+	/* The changelist folds evhttp's per-request disable/enable of EV_READ
+	 * into at most one epoll_ctl per loop iteration. */
+	if ((ec = event_config_new()) == NULL)
+		return err_set(e, ERR_NOMEM, "cannot create an event config");
+	if (getenv("SKILLCERTD_NO_CHANGELIST") == NULL)
+		event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	w->base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (w->base == NULL)
 		return err_set(e, ERR_NOMEM, "cannot create an event base");
 	if ((rc = srv_ctx_init(&w->ctx, &s->sh, e)) != 0)
 		return rc;

@@ -159,8 +159,9 @@ org_cmp(const void *a, const void *b)
 	    ((const struct trust_org *)b)->org.code);
 }
 
-int
-trust_parse(const uint8_t *data, size_t n, struct trust *t, struct err *e)
+static int
+trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
+    struct err *e)
 {
 	struct rd r;
 	uint64_t created;
@@ -185,8 +186,8 @@ trust_parse(const uint8_t *data, size_t n, struct trust *t, struct err *e)
 	    (rc = get_key(&r, &t->logkey, e)) != 0)
 		goto fail;
 	/* Nothing below is trusted before the signature checks out. */
-	if (key_verify(&t->authority, TRUST_SIG_CTX, t->raw.data, n - KEY_SIG_LEN,
-	    t->raw.data + n - KEY_SIG_LEN, NULL) != 0) {
+	if (check && key_verify(&t->authority, TRUST_SIG_CTX, t->raw.data,
+	    n - KEY_SIG_LEN, t->raw.data + n - KEY_SIG_LEN, NULL) != 0) {
 		rc = err_set(e, ERR_CRYPTO, "trust bundle signature does not verify");
 		goto fail;
 	}
@@ -220,6 +221,10 @@ trust_parse(const uint8_t *data, size_t n, struct trust *t, struct err *e)
 				    "is malformed", j + 1, o->org.code);
 				goto fail;
 			}
+			o->cred_ok[j] = org_credential_verify(&o->org, k,
+			    &t->authority, NULL) == 0 &&
+			    key_from_public(k->alg, k->pub, (size_t)k->publen,
+			    &o->pub[j], NULL) == 0;
 			o->nkeys++;
 		}
 	}
@@ -249,6 +254,19 @@ fail:
 }
 
 int
+trust_parse(const uint8_t *data, size_t n, struct trust *t, struct err *e)
+{
+	return trust_parse_flags(data, n, t, 1, e);
+}
+
+int
+trust_parse_unverified(const uint8_t *data, size_t n, struct trust *t,
+    struct err *e)
+{
+	return trust_parse_flags(data, n, t, 0, e);
+}
+
+int
 trust_load(const char *path, struct trust *t, struct err *e)
 {
 	struct buf b = BUF_INIT;
@@ -270,6 +288,10 @@ trust_load(const char *path, struct trust *t, struct err *e)
 void
 trust_free(struct trust *t)
 {
+	for (size_t i = 0; i < t->norgs; i++)
+		for (int j = 0; j < t->orgs[i].nkeys; j++)
+			if (t->orgs[i].pub[j].pkey)
+				key_free(&t->orgs[i].pub[j]);
 	key_free(&t->authority);
 	key_free(&t->logkey);
 	free(t->orgs);
