@@ -463,8 +463,7 @@ worker_setup(struct worker *w, struct err *e)
 	 * into at most one epoll_ctl per loop iteration. */
 	if ((ec = event_config_new()) == NULL)
 		return err_set(e, ERR_NOMEM, "cannot create an event config");
-	if (getenv("SKILLCERTD_NO_CHANGELIST") == NULL)
-		event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	w->base = event_base_new_with_config(ec);
 	event_config_free(ec);
 	if (w->base == NULL)

@@ -10,5 +10,4 @@ pending(const char *what)
 	return ERR_INTERNAL;
 }
 
-int cmd_render(int argc, char **argv) { return pending("render"); }
 int cmd_serve(int argc, char **argv) { return pending("serve"); }
