@@ -13,18 +13,21 @@
 int
 occ_code_pack(const char *s, uint8_t out[4])
 {
-	int a, b, c, d, n = 0;
+	/* N-NN-NN-NN, by hand: this runs several times per certificate. */
+	static const int at[7] = { 0, 2, 3, 5, 6, 8, 9 };
+	int v[7];
 
-	if (sscanf(s, "%1d-%2d-%2d-%2d%n", &a, &b, &c, &d, &n) != 4 ||
-	    n != 10 || s[n] != '\0' || s[1] != '-' || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 1 && i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+	for (int i = 0; i < 7; i++) {
+		if (s[at[i]] < '0' || s[at[i]] > '9')
 			return -1;
-	out[0] = (uint8_t)a;
-	out[1] = (uint8_t)b;
-	out[2] = (uint8_t)c;
-	out[3] = (uint8_t)d;
+		v[i] = s[at[i]] - '0';
+	}
+	if (s[1] != '-' || s[4] != '-' || s[7] != '-' || s[10] != '\0')
+		return -1;
+	out[0] = (uint8_t)v[0];
+	out[1] = (uint8_t)(v[1] * 10 + v[2]);
+	out[2] = (uint8_t)(v[3] * 10 + v[4]);
+	out[3] = (uint8_t)(v[5] * 10 + v[6]);
 	return 0;
 }
 

@@ -84,8 +84,15 @@ certno_parse(const char *s, struct certno *out, struct err *e)
 void
 certno_format(const struct certno *c, char out[CERTNO_LEN + 1])
 {
-	snprintf(out, CERTNO_LEN + 1, "%.13s%02d%d%06u", c->org,
-	    c->year2 % 100, c->level % 10, c->seq % 1000000u);
+	uint32_t seq = c->seq % 1000000u;
+
+	memcpy(out, c->org, ORGCODE_LEN);
+	out[13] = (char)('0' + (c->year2 % 100) / 10);
+	out[14] = (char)('0' + c->year2 % 10);
+	out[15] = (char)('0' + c->level % 10);
+	for (int i = 21; i >= 16; i--, seq /= 10)
+		out[i] = (char)('0' + seq % 10);
+	out[CERTNO_LEN] = '\0';
 }
 
 /* type bit | 12 org digits (40 bits) | year (8) | level (8) | seq (24). */

@@ -102,6 +102,8 @@ font_open_one(struct fontsub_font *f, const char *path, struct err *e)
 	return ERR_OK;
 }
 
+/* ---- chain ---------------------------------------------------------- */
+
 int
 fontsub_open(struct fontsub_chain **cp, const char *paths, struct err *e)
 {

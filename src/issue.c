@@ -4,6 +4,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 /* One accepted row on its way to the registry. */
 struct pending {
+	atomic_int done;                /* signed (set by a signer thread) */
 	size_t row;                     /* index into res->rows */
 	struct cert_record rec;
 	uint8_t enc[CERT_ENC_MAX];
@@ -36,7 +38,8 @@ struct pending {
 
 struct signer {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;              /* work published, or stop */
+	pthread_cond_t signed_cv;       /* a chunk was signed */
 	struct pending *p;
 	size_t ready;                   /* items [0, ready) may be signed */
 	size_t next;                    /* next item to hand out */
@@ -305,12 +308,34 @@ signer_run(void *arg)
 				}
 				s->stop = 1;
 				pthread_cond_broadcast(&s->cv);
+				pthread_cond_broadcast(&s->signed_cv);
 				pthread_mutex_unlock(&s->mu);
-				break;
+				return NULL;
 			}
+			atomic_store_explicit(&p->done, 1, memory_order_release);
 		}
+		pthread_mutex_lock(&s->mu);
+		pthread_cond_broadcast(&s->signed_cv);
+		pthread_mutex_unlock(&s->mu);
 	}
 	return NULL;
+}
+
+/* Waits until item i is signed; non-zero if signing failed. */
+static int
+signer_wait(struct signer *s, size_t i)
+{
+	int failed;
+
+	if (atomic_load_explicit(&s->p[i].done, memory_order_acquire))
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	while (!atomic_load_explicit(&s->p[i].done, memory_order_acquire) &&
+	    !s->stop)
+		pthread_cond_wait(&s->signed_cv, &s->mu);
+	failed = !atomic_load_explicit(&s->p[i].done, memory_order_acquire);
+	pthread_mutex_unlock(&s->mu);
+	return failed;
 }
 
 static void
@@ -322,6 +347,7 @@ signer_start(struct signer *s, struct pending *p, const struct key *k,
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_cond_init(&s->signed_cv, NULL);
 	s->p = p;
 	s->k = k;
 	if (threads < 1)
@@ -365,6 +391,7 @@ signer_finish(struct signer *s, int abandon, struct err *e)
 	for (int t = 0; t < s->nthreads; t++)
 		pthread_join(s->tid[t], NULL);
 	pthread_cond_destroy(&s->cv);
+	pthread_cond_destroy(&s->signed_cv);
 	pthread_mutex_destroy(&s->mu);
 	if (s->rc && e)
 		*e = s->e;
@@ -618,14 +645,15 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 		    "nothing was issued", res->rejected, res->nrows);
 		goto done;
 	}
-	signer_publish(&sg, npend);
-	progress(o, "signing", 0, npend);
-	signing = 0;
-	if ((rc = signer_finish(&sg, 0, e)) != 0)
-		goto done;
-	progress(o, "signing", npend, npend);
+	/* Everything is published: close the queue so idle signers exit. */
+	pthread_mutex_lock(&sg.mu);
+	sg.ready = npend;
+	sg.closed = 1;
+	pthread_cond_broadcast(&sg.cv);
+	pthread_mutex_unlock(&sg.mu);
 
-	/* Pass 2: store, revoke what is reissued, log. */
+	/* Pass 2: store each certificate as soon as it is signed (in roster
+	 * order), revoke what is reissued, log. */
 	for (int lv = 1; lv <= 5; lv++)
 		if (seq_loaded[lv] && seq_last[lv] != seq_first[lv] &&
 		    (rc = registry_seq_put(r, txn, org.code, y % 100, lv, seq_last[lv],
@@ -635,6 +663,13 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 		struct pending *p = &pend[i];
 		struct issue_row *out = &res->rows[p->row];
 
+		if (signer_wait(&sg, i) != 0) {
+			signing = 0;
+			rc = signer_finish(&sg, 1, NULL);
+			rc = err_set(e, sg.rc ? sg.rc : ERR_CRYPTO, "signing failed: %s",
+			    sg.e.msg);
+			goto done;
+		}
 		if (p->old[0]) {
 			if ((rc = registry_revoke(r, txn, p->old, REV_REISSUED,
 			    p->rec.cert.no, ok.kid, e)) != 0)
@@ -656,6 +691,9 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 		if ((i & 1023) == 1023)
 			progress(o, "stored", i + 1, npend);
 	}
+	signing = 0;
+	if ((rc = signer_finish(&sg, 0, e)) != 0)
+		goto done;
 	if (res->issued && (rc = registry_sign_head(r, txn, &res->head, e)) != 0)
 		goto done;
 	if (o->dry_run) {

@@ -1057,7 +1057,7 @@ draw_seal(struct doc *d, const char *org, float cx, float cy)
 	HPDF_ExtGState gs;
 	HPDF_STATUS r = 0;
 	size_t n = strlen(org), k = count_cp(org, n), i, at;
-	float size = 16.5f, hs = 1.0f, gap, arc, rt, span, th, w, a, x, y;
+	float size = 16.5f, hs = 1.0f, gap, arc, rt, span, th, w, a;
 	float m[6];
 	uint32_t cp;
 	char u8[5];
@@ -1076,10 +1076,14 @@ draw_seal(struct doc *d, const char *org, float cx, float cy)
 	r |= HPDF_Page_Circle(p, cx, cy, SEAL_R - 1.7f);
 	r |= HPDF_Page_Stroke(p);
 	r |= star(d, cx, cy, SEAL_R * 0.30f);
-	/* a hairline around each glyph: cut-seal strokes are heavy */
+	/* a hairline round each glyph: cut-seal strokes are heavy */
 	r |= HPDF_Page_SetLineWidth(p, 0.4f);
 	r |= HPDF_Page_SetTextRenderingMode(p, HPDF_FILL_THEN_STROKE);
-	if (r != HPDF_OK || d->hs.no)
+	/* The seal is a picture: an empty /ActualText keeps its letters
+	 * out of text extraction, where they would scatter the page's
+	 * lines (the organization is in the table as text). */
+	if (r != HPDF_OK || d->hs.no ||
+	    content_write(d, "/Span <</ActualText ()>> BDC\n") != 0)
 		return hfail(d, "seal");
 
 	/* Fit the name into at most 260 degrees of arc: smaller type down
@@ -1115,14 +1119,12 @@ draw_seal(struct doc *d, const char *org, float cx, float cy)
 		/* baseline-left point: the centre on the arc, back half a
 		 * width along the clockwise tangent; x axis of the character
 		 * along that tangent, y axis pointing out of the circle */
-		x = cx + rt * cosf(a) - (w / 2) * sinf(a);
-		y = cy + rt * sinf(a) + (w / 2) * cosf(a);
 		m[0] = hs * sinf(a);
 		m[1] = -hs * cosf(a);
 		m[2] = cosf(a);
 		m[3] = sinf(a);
-		m[4] = x;
-		m[5] = y;
+		m[4] = cx + rt * cosf(a) - (w / 2) * sinf(a);
+		m[5] = cy + rt * sinf(a) + (w / 2) * cosf(a);
 		len = (int)(i - at);
 		memcpy(u8, org + at, (size_t)len);
 		u8[len] = '\0';
@@ -1130,7 +1132,8 @@ draw_seal(struct doc *d, const char *org, float cx, float cy)
 			return rc;
 		th -= (w + gap) / rt;
 	}
-	if (HPDF_Page_GRestore(p) != HPDF_OK)
+	if (content_write(d, "EMC\n") != 0 ||
+	    HPDF_Page_GRestore(p) != HPDF_OK)
 		return hfail(d, "seal");
 	return 0;
 }

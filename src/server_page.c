@@ -36,7 +36,8 @@ const char srv_page_css[] =
 ".who img{width:84px;height:112px;object-fit:cover;border-radius:6px;"
 "border:1px solid var(--line);background:#eef0f3;flex:none}"
 ".who .n{font-size:26px;font-weight:700;letter-spacing:2px}"
-".who .s{color:var(--mute);font-size:14px;word-break:break-all}"
+".who .s{color:var(--mute);font-size:14px}"
+".who .s .mono{white-space:nowrap}"
 "dl{margin:0;display:grid;grid-template-columns:5.2em 1fr;gap:7px 10px}"
 "dt{color:var(--mute);font-size:14px;padding-top:1px}"
 "dd{margin:0;font-weight:500;word-break:break-all}"
@@ -131,10 +132,11 @@ cert_rows(struct srv_ctx *x, const struct srv_view *v)
 	row(x, "证书编号", v->no, 1);
 	lit(x, "<dt>状态</dt><dd>");
 	if (v->reason != NULL) {
-		lit(x, "<span class=\"tag bad\">已撤销</span> ");
+		lit(x, "<span class=\"tag bad\">已撤销</span><span class=\"c\">");
 		esc(x, v->revoked_on_cn);
-		lit(x, "，");
+		lit(x, " · ");
 		esc(x, v->reason_cn);
+		lit(x, "</span>");
 	} else
 		lit(x, "<span class=\"tag\">有效</span>");
 	lit(x, "</dd>");
@@ -176,7 +178,7 @@ search_form(struct srv_ctx *x, const char *no, const char *name)
 	    "<input id=\"no\" name=\"no\" required maxlength=\"22\" "
 	    "pattern=\"[SYsy][0-9]{15}[1-5][0-9]{6}\" inputmode=\"text\" "
 	    "autocapitalize=\"characters\" spellcheck=\"false\" "
-	    "placeholder=\"22 位，如 S000036000001213000001\" value=\"");
+	    "placeholder=\"22 位，S 或 Y 开头\" value=\"");
 	esc(x, no);
 	lit(x, "\"><label for=\"name\">姓名</label>"
 	    "<input id=\"name\" name=\"name\" required maxlength=\"40\" "

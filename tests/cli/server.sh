@@ -43,7 +43,7 @@ start_server() {
 	PIDS+=("$PID")
 	PORT=
 	for _ in $(seq 100); do
-		PORT=$(sed -n 's/.*listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
+		PORT=$(sed -n 's/.*listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" 2>/dev/null)
 		[ -n "$PORT" ] && return 0
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.05
