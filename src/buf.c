@@ -238,7 +238,7 @@ rd_u32(struct rd *r, uint32_t *v)
 int
 rd_u64(struct rd *r, uint64_t *v)
 {
-	uint32_t hi, lo;
+	uint32_t hi = 0, lo = 0;
 
 	if (r->end - r->p < 8)
 		return -1;

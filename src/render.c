@@ -387,6 +387,30 @@ content_write(struct doc *d, const char *s)
 	return HPDF_Stream_WriteStr(attr->stream, s) == HPDF_OK ? 0 : -1;
 }
 
+/* Opens a marked-content span whose extracted text is s (UTF-16BE in
+ * /ActualText); "" makes what follows extract as nothing. */
+static int
+span_begin(struct doc *d, const char *s, size_t n)
+{
+	char hex[8 + 64 * 8 + 24] = "/Span <</ActualText <FEFF";
+	size_t i = 0, o = strlen(hex);
+	uint32_t cp;
+
+	while ((cp = next_cp(s, n, &i)) != 0) {
+		if (o + 8 + 16 > sizeof(hex))
+			return -1;
+		if (cp > 0xFFFF)
+			o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%04X%04X",
+			    0xD800 + ((cp - 0x10000) >> 10),
+			    0xDC00 + ((cp - 0x10000) & 0x3FF));
+		else
+			o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%04X",
+			    cp);
+	}
+	snprintf(hex + o, sizeof(hex) - o, ">>> BDC\n");
+	return content_write(d, hex);
+}
+
 static int
 set_font(struct doc *d, HPDF_Font f, float size)
 {
@@ -419,10 +443,10 @@ static int
 text_draw(struct doc *d, const float m[6], float size, float cs,
     const char *s, size_t n)
 {
-	char run[256], u8[5], span[80];
-	size_t i = 0, rl = 0;
+	char run[256], u8[5];
+	size_t i = 0, rl = 0, at;
 	HPDF_Font rf = NULL;
-	uint32_t cp, hi, lo;
+	uint32_t cp;
 	struct dchar *c;
 	int len, rc = -1;
 
@@ -434,19 +458,15 @@ text_draw(struct doc *d, const float m[6], float size, float cs,
 	if (HPDF_Page_SetTextMatrix(d->page, m[0], m[1], m[2], m[3], m[4],
 	    m[5]) != HPDF_OK || HPDF_Page_SetCharSpace(d->page, cs) != HPDF_OK)
 		goto out;
-	while ((cp = next_cp(s, n, &i)) != 0) {
+	for (at = i; (cp = next_cp(s, n, &i)) != 0; at = i) {
 		if ((c = doc_char(d, cp)) == NULL)
 			goto out;
 		len = utf8_encode(c->as, u8);
 		if (cp > 0xFFFF) {
 			if (flush_run(d, run, &rl, rf, size) != 0)
 				goto out;
-			hi = 0xD800 + ((cp - 0x10000) >> 10);
-			lo = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-			snprintf(span, sizeof(span), "/Span <</ActualText "
-			    "<FEFF%04X%04X>>> BDC\n", hi, lo);
 			u8[len] = '\0';
-			if (content_write(d, span) != 0 ||
+			if (span_begin(d, s + at, i - at) != 0 ||
 			    set_font(d, d->font[c->font], size) != 0 ||
 			    HPDF_Page_ShowText(d->page, u8) != HPDF_OK ||
 			    content_write(d, "EMC\n") != 0)
@@ -489,17 +509,24 @@ text_centred(struct doc *d, float cx, float y, float size, float cs,
 	    s, n);
 }
 
-/* Draws s spread over exactly width w (the 姓　　名 look of forms). */
+/* Draws s spread over exactly width w (the 姓　　名 look of forms); the
+ * span keeps it one word for text extraction despite the spacing. */
 static int
 text_justified(struct doc *d, float x, float y, float w, float size,
     const char *s)
 {
 	size_t n = strlen(s), k = count_cp(s, n);
 	float nat = text_width(d, s, n, size, 0);
+	int rc;
 
 	if (k < 2)
 		return text_at(d, x + (w - nat) / 2, y, size, 0, s, n);
-	return text_at(d, x, y, size, (w - nat) / (float)(k - 1), s, n);
+	if (span_begin(d, s, n) != 0)
+		return hfail(d, "label");
+	if ((rc = text_at(d, x, y, size, (w - nat) / (float)(k - 1), s, n)) !=
+	    0)
+		return rc;
+	return content_write(d, "EMC\n") == 0 ? 0 : hfail(d, "label");
 }
 
 /* Line breaking for Chinese (HPDF_Page_TextRect breaks only at spaces).
@@ -1082,8 +1109,7 @@ draw_seal(struct doc *d, const char *org, float cx, float cy)
 	/* The seal is a picture: an empty /ActualText keeps its letters
 	 * out of text extraction, where they would scatter the page's
 	 * lines (the organization is in the table as text). */
-	if (r != HPDF_OK || d->hs.no ||
-	    content_write(d, "/Span <</ActualText ()>> BDC\n") != 0)
+	if (r != HPDF_OK || d->hs.no || span_begin(d, "", 0) != 0)
 		return hfail(d, "seal");
 
 	/* Fit the name into at most 260 degrees of arc: smaller type down

@@ -157,13 +157,16 @@ check_pdf(const char *tag, const struct render_input *in)
 	snprintf(path, sizeof(path), "%s/%s.pdf", dir, tag);
 	CHECK(write_file(path, &out) == 0);
 
-	/* every field, as text a search engine or screen reader gets */
-	snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 '%s' - 2>/dev/null",
-	    path);
+	/* every field, in content order (-raw: what copying or a screen
+	 * reader gets) */
+	snprintf(cmd, sizeof(cmd), "pdftotext -raw -enc UTF-8 '%s' - "
+	    "2>/dev/null", path);
 	txt = run(cmd, &st);
 	CHECK_EQ_INT(st, 0);
 	squeeze(txt);
 	CHECK(has(txt, "职业技能等级证书"));
+	CHECK(has(txt, "姓名："));
+	CHECK(has(txt, "证件号码："));
 	CHECK(has(txt, in->name));
 	CHECK(has(txt, in->id_type));
 	CHECK(has(txt, in->id_number));
@@ -177,6 +180,20 @@ check_pdf(const char *tag, const struct render_input *in)
 	CHECK(has(txt, "扫码验证"));
 	if (in->brand && *in->brand)
 		CHECK(has(txt, in->brand));
+	free(txt);
+	/* and with poppler's layout analysis (the default): the seal's
+	 * letters must not scatter the lines; a long name still reads whole
+	 * (poppler joins a line ending in '-' to the next, so "--" is only
+	 * checked above) */
+	snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 '%s' - 2>/dev/null",
+	    path);
+	txt = run(cmd, &st);
+	CHECK_EQ_INT(st, 0);
+	squeeze(txt);
+	CHECK(has(txt, in->name));
+	CHECK(has(txt, in->id_number));
+	CHECK(has(txt, in->org_name));
+	CHECK(has(txt, "发证日期："));
 	free(txt);
 
 	snprintf(cmd, sizeof(cmd), "qpdf --check '%s' >/dev/null 2>&1", path);
