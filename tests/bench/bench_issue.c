@@ -7,71 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "gen.h"
 #include "skillcert/issue.h"
 #include "skillcert/registry.h"
 
-#define ORG "S000036000001"
-
-static double
-now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* sign/s for Ed25519 from `openssl speed`, one core. */
-static double
-openssl_sign_rate(const char *alg)
-{
-	char cmd[128], line[512];
-	double rate = 0;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "openssl speed -seconds 3 %s 2>/dev/null", alg);
-	if ((p = popen(cmd, "r")) == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), p)) {
-		double a, b, s, v;
-		char *q = strchr(line, ')');
-		if (q && sscanf(q + 1, " %lfs %lfs %lf %lf", &a, &b, &s, &v) == 4)
-			rate = s;
-	}
-	pclose(p);
-	return rate;
-}
-
-static int
-make_registry(const char *dir, struct registry **r)
-{
-	struct err e;
-	MDB_txn *txn;
-	struct org o;
-
-	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
-	    registry_open(r, dir, NULL, 0, &e) || registry_load_secrets(*r, NULL, &e) ||
-	    registry_txn_begin(*r, 0, &txn, &e))
-		goto fail;
-	memset(&o, 0, sizeof(o));
-	strcpy(o.code, ORG);
-	o.type = 'S';
-	strcpy(o.name, "江西省康养职业技能评价中心");
-	o.status = ORG_ACTIVE;
-	date_from_ymd(2020, 1, 1, &o.valid_from);
-	date_from_ymd(2030, 12, 31, &o.valid_to);
-	if (org_scope_parse(&(*r)->cat, "养老护理员:5-1", &o, &e) ||
-	    registry_org_new_key(*r, txn, &o, KEY_ED25519, o.valid_from, NULL, &e) ||
-	    registry_put_org(*r, txn, &o, &e) || mdb_txn_commit(txn))
-		goto fail;
-	return 0;
-fail:
-	fprintf(stderr, "bench: %s\n", e.msg);
-	return -1;
-}
+#define ORG GEN_ORG
 
 int
 main(int argc, char **argv)
@@ -92,18 +34,17 @@ main(int argc, char **argv)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/reg", dir);
-	if (make_registry(path, &r) != 0)
-		return 1;
+	r = gen_registry(path);
 	date_from_ymd(2024, 6, 1, &today);
 	printf("issuing %u certificates in rosters of %u on %ld cores...\n", total, per,
 	    cores);
-	t0 = now();
+	t0 = gen_now();
 	for (unsigned i = 0; i < total; i += per) {
 		struct issue_opts o;
 		struct issue_result res;
-		double g = now();
+		double g = gen_now();
 		gen_roster(&b, i, per);
-		gen += now() - g;
+		gen += gen_now() - g;
 		memset(&o, 0, sizeof(o));
 		o.org = ORG;
 		o.roster_data = (const char *)b.data;
@@ -115,7 +56,7 @@ main(int argc, char **argv)
 		}
 		issue_result_free(&res);
 	}
-	t_issue = now() - t0 - gen;
+	t_issue = gen_now() - t0 - gen;
 	mdb_env_info(r->env, &info);
 	mdb_env_stat(r->env, &st);
 
@@ -132,9 +73,8 @@ main(int argc, char **argv)
 		char p2[64];
 		struct registry *r2;
 		snprintf(p2, sizeof(p2), "%s/reg2", dir);
-		if (make_registry(p2, &r2) != 0)
-			return 1;
-		t0 = now();
+		r2 = gen_registry(p2);
+		t0 = gen_now();
 		for (unsigned i = 0; i < total; i += per) {
 			registry_txn_begin(r2, 0, &txn, &e);
 			for (unsigned j = 0; j < per; j++) {
@@ -143,13 +83,13 @@ main(int argc, char **argv)
 			}
 			mdb_txn_commit(txn);
 		}
-		t_log = now() - t0;
+		t_log = gen_now() - t0;
 		registry_close(r2);
 	}
 	registry_close(r);
 
 	double rate = total / t_issue;
-	double ossl = getenv("BENCH_NO_OPENSSL") ? 0 : openssl_sign_rate("ed25519");
+	double ossl = getenv("BENCH_NO_OPENSSL") ? 0 : gen_openssl_speed("ed25519", 0);
 	double bytes = (double)(info.me_last_pgno + 1) * st.ms_psize / total;
 	printf("issuance:      %.0f certificates/s (%.2f s for %u)\n", rate, t_issue, total);
 	printf("openssl speed: %.0f Ed25519 sign/s per core x %ld cores = %.0f/s\n",

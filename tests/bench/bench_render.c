@@ -85,7 +85,10 @@ make_input(int i, struct render_input *in, char *name, size_t cap,
 	in->org_name = orgs[i % 4];
 	in->issued_cn = "2021年3月15日";
 	in->query_url = "https://cert.example.gov.cn/q";
-	in->qr_url = "HTTPS://CERT.EXAMPLE.GOV.CN/V/AEBAGBAFAYDQQCIKBMGA2DQPCAIREEYUCULBOGAZDINRYHI6D4QCAEBAGBAFAYDQQCIKBMGA2DQPCAIREEYUCULBOGAZDINRYHI6D4QCAEBAGBAFAYDQQ";
+	/* a signed token's length: 150 base32 characters */
+	in->qr_url = "HTTPS://CERT.EXAMPLE.GOV.CN/V/"
+	    "AEBAGBAFAYDQQCIKBMGA2DQPCAIREEYUCULBOGAZDINRYHI6D4QCAEBAGBAF"
+	    "AYDQQCIKBMGA2DQPCAIREEYUCULBOGAZDINRYHI6D4QCAEBAGBAFAYDQQ";
 	in->brand = i % 3 == 0 ? "江西表嫂" : "";
 	in->issued_on = 18701;
 }
@@ -138,10 +141,17 @@ run_naive(int i, int *failed)
 	make_input(i, &in, name, sizeof(name), certno);
 	snprintf(body, sizeof(body), "经评价，该同志于%s取得%s%s职业技能等级，"
 	    "特发此证。", in.issued_cn, in.occupation, in.level);
-	lines[0] = "职业技能等级证书"; lines[1] = body; lines[2] = in.name;
-	lines[3] = in.id_type; lines[4] = in.id_number; lines[5] = in.occupation;
-	lines[6] = *in.trade ? in.trade : "--"; lines[7] = in.level;
-	lines[8] = in.certno; lines[9] = in.org_name; lines[10] = in.issued_cn;
+	lines[0] = "职业技能等级证书";
+	lines[1] = body;
+	lines[2] = in.name;
+	lines[3] = in.id_type;
+	lines[4] = in.id_number;
+	lines[5] = in.occupation;
+	lines[6] = *in.trade ? in.trade : "--";
+	lines[7] = in.level;
+	lines[8] = in.certno;
+	lines[9] = in.org_name;
+	lines[10] = in.issued_cn;
 	lines[11] = in.query_url;
 	if ((pdf = HPDF_New(naive_error, failed)) == NULL) {
 		*failed = 1;
@@ -157,7 +167,8 @@ run_naive(int i, int *failed)
 		HPDF_Page_BeginText(page);
 		HPDF_Page_SetFontAndSize(page, font, 14);
 		for (k = 0; k < 12; k++)
-			HPDF_Page_TextOut(page, 80, 760 - 40 * (float)k, lines[k]);
+			HPDF_Page_TextOut(page, 80, 760 - 40 * (float)k,
+			    lines[k]);
 		HPDF_Page_EndText(page);
 		if (HPDF_SaveToStream(pdf) == HPDF_OK)
 			size = HPDF_GetStreamSize(pdf);

@@ -6,40 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gen.h"
 #include "skillcert/issue.h"
 #include "skillcert/trust.h"
 #include "skillcert/verify.h"
-
-static double
-now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double
-openssl_verify_rate(const char *alg)
-{
-	char cmd[128], line[512];
-	double rate = 0;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "openssl speed -seconds 3 %s 2>/dev/null", alg);
-	if ((p = popen(cmd, "r")) == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), p)) {
-		double a, b, s, v;
-		char *q = strchr(line, ')');
-		if (q && sscanf(q + 1, " %lfs %lfs %lf %lf", &a, &b, &s, &v) == 4)
-			rate = v;
-	}
-	pclose(p);
-	return rate;
-}
 
 int
 main(int argc, char **argv)
@@ -59,26 +30,11 @@ main(int argc, char **argv)
 		return 1;
 	snprintf(path, sizeof(path), "%s/reg", dir);
 	date_from_ymd(2024, 6, 1, &today);
-	if (registry_init(path, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
-	    registry_open(&r, path, NULL, 0, &e) || registry_load_secrets(r, NULL, &e) ||
-	    registry_txn_begin(r, 0, &txn, &e))
+	r = gen_registry(path);
+	if (registry_txn_begin(r, 0, &txn, &e) ||
+	    gen_org(r, txn, orgs[1], "养老护理员:5-1", KEY_SM2, &e) ||
+	    mdb_txn_commit(txn))
 		goto fail;
-	for (int i = 0; i < 2; i++) {
-		struct org o;
-		memset(&o, 0, sizeof(o));
-		strcpy(o.code, orgs[i]);
-		o.type = 'S';
-		strcpy(o.name, "评价机构");
-		o.status = ORG_ACTIVE;
-		date_from_ymd(2020, 1, 1, &o.valid_from);
-		date_from_ymd(2030, 12, 31, &o.valid_to);
-		if (org_scope_parse(&r->cat, "养老护理员:5-1", &o, &e) ||
-		    registry_org_new_key(r, txn, &o, i ? KEY_SM2 : KEY_ED25519,
-		    o.valid_from, NULL, &e) || registry_put_org(r, txn, &o, &e))
-			goto fail;
-	}
-	if (mdb_txn_commit(txn))
-		return 1;
 	/* 2,000 issued and 200 revoked, so the revocation search is real. */
 	for (int i = 0; i < 2; i++) {
 		struct issue_opts o;
@@ -119,7 +75,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		struct verify_result res;
 		long n = 0;
-		double t0 = now(), el;
+		double t0 = gen_now(), el;
 		do {
 			for (int k = 0; k < 64; k++, n++) {
 				verify_token(&t, (char *)tok[i].data, tok[i].len, &res);
@@ -128,9 +84,9 @@ main(int argc, char **argv)
 					return 1;
 				}
 			}
-			el = now() - t0;
+			el = gen_now() - t0;
 		} while (el < secs);
-		double rate = (double)n / el, ossl = openssl_verify_rate(algs[i]);
+		double rate = (double)n / el, ossl = gen_openssl_speed(algs[i], 1);
 		printf("%-8s offline verify: %.0f/s   openssl speed verify: %.0f/s   "
 		    "ratio %.2f (target >= 0.80)\n", algs[i], rate, ossl,
 		    ossl > 0 ? rate / ossl : 0);

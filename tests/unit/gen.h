@@ -5,11 +5,15 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "skillcert/buf.h"
+#include "skillcert/registry.h"
 #include "skillcert/text.h"
 
+#define GEN_ORG "S000036000001"
+
 /* Person n (0 .. 15,000,000) gets a unique ID number. */
-static void
+static inline void
 gen_id(unsigned n, char out[19])
 {
 	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
@@ -26,7 +30,7 @@ gen_id(unsigned n, char out[19])
 	out[18] = '\0';
 }
 
-static void
+static inline void
 gen_name(unsigned n, char *out, size_t cap)
 {
 	static const char *sur[] = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵",
@@ -38,7 +42,7 @@ gen_name(unsigned n, char *out, size_t cap)
 
 /* Appends a roster of rows [first, first+count) for 养老护理员, levels
  * cycling 5..1, into b (cleared first). */
-static void
+static inline void
 gen_roster(struct buf *b, unsigned first, unsigned count)
 {
 	char id[19], name[32];
@@ -51,6 +55,79 @@ gen_roster(struct buf *b, unsigned first, unsigned count)
 		buf_printf(b, "%s,居民身份证,%s,养老护理员,,%u,过程化考核,2024-03-15\r\n",
 		    name, id, 5 - i % 5);
 	}
+}
+
+/* Files organization `code` (valid 2020-2030) with a new key of `alg`. */
+static inline int
+gen_org(struct registry *r, MDB_txn *txn, const char *code, const char *scope,
+    int alg, struct err *e)
+{
+	struct org o;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(o.code, sizeof(o.code), "%s", code);
+	o.type = code[0];
+	snprintf(o.name, sizeof(o.name), "江西省康养职业技能评价中心%s", code + 10);
+	o.status = ORG_ACTIVE;
+	date_from_ymd(2020, 1, 1, &o.valid_from);
+	date_from_ymd(2030, 12, 31, &o.valid_to);
+	if (org_scope_parse(&r->cat, scope, &o, e) ||
+	    registry_org_new_key(r, txn, &o, alg, o.valid_from, NULL, e) ||
+	    registry_put_org(r, txn, &o, e))
+		return -1;
+	return 0;
+}
+
+/* A new registry at dir (province 36, keys unencrypted and loaded) with
+ * GEN_ORG filed for 养老护理员 levels 5-1, Ed25519. Exits on failure:
+ * only tests and benchmarks use it. */
+static inline struct registry *
+gen_registry(const char *dir)
+{
+	struct registry *r;
+	struct err e;
+	MDB_txn *txn;
+
+	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
+	    registry_open(&r, dir, NULL, 0, &e) || registry_load_secrets(r, NULL, &e) ||
+	    registry_txn_begin(r, 0, &txn, &e) ||
+	    gen_org(r, txn, GEN_ORG, "养老护理员:5-1", KEY_ED25519, &e)) {
+		fprintf(stderr, "gen_registry %s: %s\n", dir, e.msg);
+		exit(2);
+	}
+	if (mdb_txn_commit(txn) != 0)
+		exit(2);
+	return r;
+}
+
+static inline double
+gen_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* sign/s (verify = 0) or verify/s (1) of `openssl speed -seconds 3 ALG`,
+ * one core: the peer the benchmarks compare against. */
+static inline double
+gen_openssl_speed(const char *alg, int verify)
+{
+	char cmd[128], line[512];
+	double rate = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "openssl speed -seconds 3 %s 2>/dev/null", alg);
+	if ((p = popen(cmd, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), p)) {
+		double a, b, s, v;
+		char *q = strchr(line, ')');
+		if (q && sscanf(q + 1, " %lfs %lfs %lf %lf", &a, &b, &s, &v) == 4)
+			rate = verify ? v : s;
+	}
+	pclose(p);
+	return rate;
 }
 
 #endif

@@ -16,7 +16,7 @@
 #include "skillcert/issue.h"
 #include "skillcert/registry.h"
 
-#define ORG "S000036000001"
+#define ORG GEN_ORG
 #define NBATCH 12
 #define PER_BATCH 400
 #define TRIALS 20
@@ -27,37 +27,12 @@ static int32_t today;
 static void
 setup(void)
 {
-	struct registry *r;
-	struct err e;
-	MDB_txn *txn;
-	struct org o;
-
 	snprintf(dir, sizeof(dir), "/tmp/sccrashXXXXXX");
 	if (mkdtemp(dir) == NULL)
 		exit(2);
 	strcat(dir, "/reg");
 	date_from_ymd(2024, 6, 1, &today);
-	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
-	    registry_open(&r, dir, NULL, 0, &e) ||
-	    registry_load_secrets(r, NULL, &e) ||
-	    registry_txn_begin(r, 0, &txn, &e)) {
-		fprintf(stderr, "setup: %s\n", e.msg);
-		exit(2);
-	}
-	memset(&o, 0, sizeof(o));
-	strcpy(o.code, ORG);
-	o.type = 'S';
-	strcpy(o.name, "江西省康养职业技能评价中心");
-	o.status = ORG_ACTIVE;
-	date_from_ymd(2020, 1, 1, &o.valid_from);
-	date_from_ymd(2030, 12, 31, &o.valid_to);
-	if (org_scope_parse(&r->cat, "养老护理员:5-1", &o, &e) ||
-	    registry_org_new_key(r, txn, &o, KEY_ED25519, o.valid_from, NULL, &e) ||
-	    registry_put_org(r, txn, &o, &e) || mdb_txn_commit(txn)) {
-		fprintf(stderr, "setup org: %s\n", e.msg);
-		exit(2);
-	}
-	registry_close(r);
+	registry_close(gen_registry(dir));
 }
 
 /* The issuer: every batch in order; re-running a batch is harmless. */

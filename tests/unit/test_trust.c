@@ -23,19 +23,9 @@ static int32_t today;
 static void
 add_org(MDB_txn *txn, const char *code, const char *scope, int alg)
 {
-	struct org o;
 	struct err e;
 
-	memset(&o, 0, sizeof(o));
-	strcpy(o.code, code);
-	o.type = 'S';
-	snprintf(o.name, sizeof(o.name), "评价机构%s", code + 10);
-	o.status = ORG_ACTIVE;
-	date_from_ymd(2020, 1, 1, &o.valid_from);
-	date_from_ymd(2030, 12, 31, &o.valid_to);
-	if (org_scope_parse(&r->cat, scope, &o, &e) ||
-	    registry_org_new_key(r, txn, &o, alg, o.valid_from, NULL, &e) ||
-	    registry_put_org(r, txn, &o, &e)) {
+	if (gen_org(r, txn, code, scope, alg, &e) != 0) {
 		fprintf(stderr, "org: %s\n", e.msg);
 		exit(2);
 	}
