@@ -268,3 +268,53 @@ rd_skip(struct rd *r, size_t n, const uint8_t **start)
 	r->p += n;
 	return 0;
 }
+
+int
+buf_append_str8(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 255)
+		return -1;
+	buf_append_byte(b, (uint8_t)n);
+	return buf_append(b, s, n);
+}
+
+int
+buf_append_str16(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 65535)
+		return -1;
+	buf_append_u16(b, (uint16_t)n);
+	return buf_append(b, s, n);
+}
+
+static int
+rd_str(struct rd *r, size_t n, char *out, size_t cap)
+{
+	const uint8_t *p;
+
+	if (n >= cap || rd_skip(r, n, &p) != 0)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int
+rd_str8(struct rd *r, char *out, size_t cap)
+{
+	uint8_t n;
+
+	return rd_u8(r, &n) != 0 ? -1 : rd_str(r, n, out, cap);
+}
+
+int
+rd_str16(struct rd *r, char *out, size_t cap)
+{
+	uint16_t n;
+
+	return rd_u16(r, &n) != 0 ? -1 : rd_str(r, n, out, cap);
+}

@@ -80,8 +80,8 @@ font_open_one(struct fontsub_font *f, const char *path, struct err *e)
 		return err_set(e, ERR_NOMEM, "font path: out of memory");
 	/* HarfBuzz maps the file read-only: shared pages, nothing copied. */
 	if ((blob = hb_blob_create_from_file_or_fail(path)) == NULL)
-		return err_set(e, ERR_NOTFOUND, "font %s: cannot open or map it",
-		    path);
+		return err_set(e, ERR_NOTFOUND, "font %s: cannot open or map "
+		    "it", path);
 	f->face = hb_face_create(blob, 0);
 	hb_blob_destroy(blob);
 	if (f->face == NULL || hb_face_get_glyph_count(f->face) == 0)

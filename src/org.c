@@ -85,34 +85,13 @@ org_scope_allows(const struct org *o, const uint8_t occ[4], int level)
 	return -1;
 }
 
-static void
-put_str16(struct buf *b, const char *s)
-{
-	size_t n = strlen(s);
-	buf_append_u16(b, (uint16_t)n);
-	buf_append(b, s, n);
-}
-
-static int
-get_str16(struct rd *r, char *out, size_t cap)
-{
-	uint16_t n;
-	const uint8_t *p;
-
-	if (rd_u16(r, &n) != 0 || n >= cap || rd_skip(r, n, &p) != 0)
-		return -1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
-
 /* The fields a credential binds, shared by the stored form. */
 static void
 org_put_core(const struct org *o, struct buf *b)
 {
 	buf_append(b, o->code, ORGCODE_LEN);
 	buf_append_byte(b, (uint8_t)o->type);
-	put_str16(b, o->name);
+	buf_append_str16(b, o->name);
 	buf_append_u32(b, (uint32_t)o->valid_from);
 	buf_append_u32(b, (uint32_t)o->valid_to);
 	buf_append_byte(b, (uint8_t)o->nscope);
@@ -132,7 +111,7 @@ org_encode(const struct org *o, struct buf *out)
 	buf_append(out, o->kid, KEY_ID_LEN);
 	buf_append_u64(out, (uint64_t)o->created);
 	buf_append_u64(out, (uint64_t)o->changed);
-	put_str16(out, o->note);
+	buf_append_str16(out, o->note);
 	return out->oom ? -1 : 0;
 }
 
@@ -147,7 +126,7 @@ org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e)
 	memset(o, 0, sizeof(*o));
 	if (rd_u8(&r, &ver) != 0 || ver != ORG_VERSION ||
 	    rd_bytes(&r, o->code, ORGCODE_LEN) != 0 || rd_u8(&r, &type) != 0 ||
-	    get_str16(&r, o->name, sizeof(o->name)) != 0 ||
+	    rd_str16(&r, o->name, sizeof(o->name)) != 0 ||
 	    rd_u32(&r, &vf) != 0 || rd_u32(&r, &vt) != 0 || rd_u8(&r, &ns) != 0 ||
 	    ns > ORG_SCOPE_MAX)
 		return err_set(e, ERR_DB, "organization record is corrupt");
@@ -161,7 +140,7 @@ org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e)
 			return err_set(e, ERR_DB, "organization scope is corrupt");
 	if (rd_u8(&r, &st) != 0 || rd_bytes(&r, o->kid, KEY_ID_LEN) != 0 ||
 	    rd_u64(&r, &c1) != 0 || rd_u64(&r, &c2) != 0 ||
-	    get_str16(&r, o->note, sizeof(o->note)) != 0 || r.p != r.end)
+	    rd_str16(&r, o->note, sizeof(o->note)) != 0 || r.p != r.end)
 		return err_set(e, ERR_DB, "organization record is corrupt");
 	o->status = st;
 	o->created = (int64_t)c1;

@@ -70,7 +70,8 @@ qr_encode(const char *text, struct qr *q, struct err *e)
 			return err_set(e, ERR_INVALID,
 			    "QR text of %zu bytes does not fit a QR code", n);
 		if (errno == ENOMEM)
-			return err_set(e, ERR_NOMEM, "QR encoding: out of memory");
+			return err_set(e, ERR_NOMEM, "QR encoding: out of "
+			    "memory");
 		return err_set(e, ERR_INTERNAL, "QR encoding failed: %s",
 		    strerror(errno ? errno : EINVAL));
 	}

@@ -444,9 +444,6 @@ registry_txn_renew(struct registry *r, MDB_txn *txn, struct err *e)
 static int
 rec_encode(const struct cert_record *c, struct buf *b)
 {
-	size_t bl = strlen(c->batch), el = strlen(c->employer),
-	    nl = strlen(c->revoke_note);
-
 	buf_reset(b);
 	buf_append_byte(b, REC_VERSION);
 	buf_append_byte(b, (uint8_t)c->status);
@@ -457,41 +454,14 @@ rec_encode(const struct cert_record *c, struct buf *b)
 	buf_append_u64(b, c->log_issue);
 	buf_append_u64(b, c->log_revoke);
 	buf_append_u32(b, c->row);
-	buf_append_byte(b, (uint8_t)bl);
-	buf_append(b, c->batch, bl);
-	buf_append_u16(b, (uint16_t)el);
-	buf_append(b, c->employer, el);
-	buf_append_u16(b, (uint16_t)nl);
-	buf_append(b, c->revoke_note, nl);
+	buf_append_str8(b, c->batch);
+	buf_append_str16(b, c->employer);
+	buf_append_str16(b, c->revoke_note);
 	buf_append(b, c->revoked_by, KEY_ID_LEN);
 	buf_append_u16(b, (uint16_t)c->enc_len);
 	buf_append(b, c->enc, c->enc_len);
 	buf_append(b, c->sig, CERT_SIG_LEN);
 	return b->oom ? -1 : 0;
-}
-
-static int
-rd_str8(struct rd *r, char *out, size_t cap)
-{
-	uint8_t n;
-	const uint8_t *p;
-	if (rd_u8(r, &n) != 0 || n >= cap || rd_skip(r, n, &p) != 0)
-		return -1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
-
-static int
-rd_str16(struct rd *r, char *out, size_t cap)
-{
-	uint16_t n;
-	const uint8_t *p;
-	if (rd_u16(r, &n) != 0 || n >= cap || rd_skip(r, n, &p) != 0)
-		return -1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
 }
 
 static int

@@ -33,7 +33,7 @@
 
 #define FIELD_MAX 1024          /* bytes in one input field */
 #define IMAGE_BYTES_MAX (8u << 20)
-#define IMAGE_PIXELS_MAX (4000u * 4000u)
+#define IMAGE_PIXELS_MAX (2500u * 2500u)
 #define PUA_FIRST 0xE000
 #define PUA_LAST 0xF8FF
 
@@ -303,12 +303,13 @@ load_fonts(struct doc *d)
 		 * HPDF_Free; our descriptor is not needed after the load. */
 		name = HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE);
 		close(fd);
-		if (name == NULL ||
-		    (d->font[fi] = HPDF_GetFont(d->pdf, name, "UTF-8")) == NULL) {
+		if (name != NULL)
+			d->font[fi] = HPDF_GetFont(d->pdf, name, "UTF-8");
+		if (name == NULL || d->font[fi] == NULL) {
 			rc = err_set(d->e, ERR_INTERNAL, "font %s: libharu "
 			    "cannot load its subset (0x%04lX detail %lu)",
-			    fontsub_path(d->chain, fi),
-			    (unsigned long)d->hs.no, (unsigned long)d->hs.detail);
+			    fontsub_path(d->chain, fi), (unsigned long)d->hs.no,
+			    (unsigned long)d->hs.detail);
 			break;
 		}
 	}
@@ -399,9 +400,9 @@ span_begin(struct doc *d, const char *s, size_t n)
 	while ((cp = next_cp(s, n, &i)) != 0) {
 		if (o + 8 + 16 > sizeof(hex))
 			return -1;
-		if (cp > 0xFFFF)
-			o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%04X%04X",
-			    0xD800 + ((cp - 0x10000) >> 10),
+		if (cp > 0xFFFF) /* UTF-16 surrogate pair */
+			o += (size_t)snprintf(hex + o, sizeof(hex) - o,
+			    "%04X%04X", 0xD800 + ((cp - 0x10000) >> 10),
 			    0xDC00 + ((cp - 0x10000) & 0x3FF));
 		else
 			o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%04X",
@@ -762,6 +763,7 @@ draw_table(struct doc *d, const struct strings *st, float y0,
 {
 	HPDF_Page p = d->page;
 	struct line ln[VALUE_LINES];
+	HPDF_STATUS r;
 	float y = y0, size, right;
 	size_t n, i;
 	int row, rc;
@@ -797,11 +799,13 @@ draw_table(struct doc *d, const struct strings *st, float y0,
 			if ((rc = text_at(d, VALUE_X, ly, size, 0,
 			    st->val[row] + ln[i].off, ln[i].len)) != 0)
 				return rc;
-			if (rgb_stroke(d, RULE_GREY) != HPDF_OK ||
-			    HPDF_Page_SetLineWidth(p, 0.5f) != HPDF_OK ||
-			    HPDF_Page_MoveTo(p, VALUE_X - 4, ly - 5) != HPDF_OK ||
-			    HPDF_Page_LineTo(p, right, ly - 5) != HPDF_OK ||
-			    HPDF_Page_Stroke(p) != HPDF_OK)
+			/* a rule under each line of the value, as on a form */
+			r = rgb_stroke(d, RULE_GREY);
+			r |= HPDF_Page_SetLineWidth(p, 0.5f);
+			r |= HPDF_Page_MoveTo(p, VALUE_X - 4, ly - 5);
+			r |= HPDF_Page_LineTo(p, right, ly - 5);
+			r |= HPDF_Page_Stroke(p);
+			if (r != HPDF_OK)
 				return hfail(d, "table");
 		}
 		y -= ROW_PITCH + ROW_LEAD * (float)(n - 1);
@@ -1141,7 +1145,7 @@ draw_seal(struct doc *d, const char *org, float cx, float cy)
 		at = i;
 		cp = next_cp(org, n, &i);
 		w = adv(d, cp, size) * hs;
-		a = th - (w / 2) / rt;     /* angle of this character's centre */
+		a = th - (w / 2) / rt; /* angle of this character's centre */
 		/* baseline-left point: the centre on the arc, back half a
 		 * width along the clockwise tangent; x axis of the character
 		 * along that tangent, y axis pointing out of the circle */
@@ -1274,14 +1278,17 @@ compose(const struct render_input *in, struct strings *st, struct err *e)
 		const char *label, *s;
 		int required;
 	} f[] = {
-		{ "证书编号", in->certno, 1 }, { "姓名", in->name, 1 },
-		{ "证件类型", in->id_type, 1 }, { "证件号码", in->id_number, 1 },
+		{ "证书编号", in->certno, 1 },
+		{ "姓名", in->name, 1 },
+		{ "证件类型", in->id_type, 1 },
+		{ "证件号码", in->id_number, 1 },
 		{ "职业名称", in->occupation, 1 },
 		{ "工种/职业方向", in->trade, 0 },
 		{ "职业技能等级", in->level, 1 },
 		{ "评价机构名称", in->org_name, 1 },
 		{ "发证日期", in->issued_cn, 1 },
-		{ "查询网址", in->query_url, 1 }, { "二维码网址", in->qr_url, 1 },
+		{ "查询网址", in->query_url, 1 },
+		{ "二维码网址", in->qr_url, 1 },
 		{ "标识", in->brand, 0 },
 	};
 	const char *trade = in->trade && *in->trade ? in->trade : NULL;
@@ -1303,8 +1310,9 @@ compose(const struct render_input *in, struct strings *st, struct err *e)
 	st->val[ROW_DATE] = in->issued_cn;
 	st->brand = in->brand && *in->brand ? in->brand : NULL;
 	st->query = in->query_url;
-	/* The certifying sentence, made of the fields only:
-	 * 经评价，该同志于2021年3月15日取得养老护理员三级/高级工职业技能等级，特发此证。 */
+	/* The certifying sentence, made of the fields only, e.g.
+	 * 经评价，该同志于2021年3月15日取得养老护理员
+	 * 三级/高级工职业技能等级，特发此证。 */
 	n = snprintf(st->body, sizeof(st->body),
 	    "经评价，该同志于%s取得%s%s%s%s%s职业技能等级，特发此证。",
 	    in->issued_cn, in->occupation, trade ? "（" : "",

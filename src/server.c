@@ -254,6 +254,36 @@ log_request(struct worker *w, const char *client, const char *method,
 
 /* ---- requests ---- */
 
+/* evhttp queues a response and enables EV_WRITE; the bytes leave one loop
+ * iteration later, after an epoll_ctl to watch for writability and one to
+ * stop. A response almost always fits in the socket buffer at once, so
+ * write it now and, when nothing is left, run the bufferevent's write
+ * callback the way the socket's write event would have (evhttp then
+ * finishes the request and starts reading the next; its EV_WRITE add and
+ * del meet in the changelist and cost no system call). Partial writes and
+ * errors leave the rest to the normal path. Plain sockets only (TLS
+ * writes go through the SSL bufferevent). */
+static void
+write_now(struct evhttp_connection *evcon)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+	struct evbuffer *out;
+	bufferevent_data_cb rd = NULL, wr = NULL;
+	bufferevent_event_cb ev = NULL;
+	void *cbarg = NULL;
+	evutil_socket_t fd;
+
+	if (bev == NULL || (fd = bufferevent_getfd(bev)) < 0)
+		return;
+	out = bufferevent_get_output(bev);
+	if (evbuffer_get_length(out) == 0 || evbuffer_write(out, fd) <= 0 ||
+	    evbuffer_get_length(out) != 0)
+		return;
+	bufferevent_getcb(bev, &rd, &wr, &ev, &cbarg);
+	if (wr != NULL && cbarg == (void *)evcon)
+		wr(bev, cbarg);
+}
+
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
@@ -314,6 +344,9 @@ on_request(struct evhttp_request *req, void *arg)
 	}
 	srv_done(&w->ctx);    /* the body is copied: the read view can go */
 	evhttp_send_reply(req, rs.status, srv_reason(rs.status), NULL);
+	/* req may be gone from here on: only evcon (still ours) is used. */
+	if (evcon != NULL && w->srv->ssl == NULL)
+		write_now(evcon);
 
 	{
 		uint64_t us = now_us() - t0;

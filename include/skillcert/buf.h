@@ -27,6 +27,9 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 int buf_append_u16(struct buf *b, uint16_t v);
 int buf_append_u32(struct buf *b, uint32_t v);
 int buf_append_u64(struct buf *b, uint64_t v);
+/* Length-prefixed strings (u8 or u16 length, no NUL) of stored formats. */
+int buf_append_str8(struct buf *b, const char *s);   /* -1 if over 255 */
+int buf_append_str16(struct buf *b, const char *s);  /* -1 if over 65535 */
 /* NUL-terminates without counting the NUL in len; returns data or NULL. */
 char *buf_cstr(struct buf *b);
 /* Writes to path atomically: temp file in the same directory, fsync, rename. */
@@ -46,5 +49,9 @@ int rd_u32(struct rd *r, uint32_t *v);
 int rd_u64(struct rd *r, uint64_t *v);
 int rd_bytes(struct rd *r, void *out, size_t n);
 int rd_skip(struct rd *r, size_t n, const uint8_t **start);
+/* Reads a length-prefixed string into out (NUL-terminated); -1 if short
+ * or if it does not fit in cap. */
+int rd_str8(struct rd *r, char *out, size_t cap);
+int rd_str16(struct rd *r, char *out, size_t cap);
 
 #endif
