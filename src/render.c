@@ -1031,6 +1031,14 @@ draw_qr(struct doc *d, const char *url, const char *query)
 	qr_free(&q);
 	if (r != HPDF_OK || d->hs.no)
 		return hfail(d, "QR");
+	/* The same URL as a link over the symbol: a click opens it, and
+	 * `skillcert verify` reads it from the file without decoding pixels. */
+	{
+		HPDF_Rect rect = { QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE };
+		HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(p, rect, url);
+		if (a == NULL || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+			return hfail(d, "QR link");
+	}
 	/* caption below the quiet zone (4 modules) */
 	r |= rgb_fill(d, INK);
 	if (r != HPDF_OK)

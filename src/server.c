@@ -294,7 +294,7 @@ on_request(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	struct server_response rs;
 	struct srv_req rq;
-	char *peer = NULL, clen[24], retry[16];
+	char *peer = NULL, clen[24], retry[16], client[64];
 	ev_uint16_t port = 0;
 	uint64_t t0 = now_us();
 
@@ -309,6 +309,9 @@ on_request(struct evhttp_request *req, void *arg)
 	if (evcon != NULL)
 		evhttp_connection_get_peer(evcon, &peer, &port);
 	rq.client_ok = http_client_key(peer, rq.client) == 0;
+	/* The connection (and its address string) may be freed by the time
+	 * the request is logged: keep a copy. */
+	snprintf(client, sizeof(client), "%s", peer != NULL ? peer : "-");
 	rq.now_us = t0;
 
 	srv_dispatch(&w->ctx, &rq, &rs);
@@ -353,7 +356,7 @@ on_request(struct evhttp_request *req, void *arg)
 
 		srv_metrics_record(&w->ctx.m, rs.route, rs.status, us,
 		    rq.is_head ? 0 : rs.body_len);
-		log_request(w, peer, rq.method, rs.route, rs.status,
+		log_request(w, client, rq.method, rs.route, rs.status,
 		    rq.is_head ? 0 : rs.body_len, us);
 	}
 }

@@ -173,24 +173,46 @@ token_from_url(const char *s, size_t n, struct buf *out, struct err *e)
 	return 0;
 }
 
-/* The renderer leaves the QR URL as a link annotation: /URI (HTTP...). */
+/* The renderer leaves the QR URL as a link annotation: /URI (HTTP...),
+ * a PDF literal string whose '/' libharu writes as \057. */
 static int
 token_from_pdf(const struct buf *pdf, struct buf *out, struct err *e)
 {
 	const char *p = (const char *)pdf->data, *end = p + pdf->len;
+	struct buf url = BUF_INIT;
 
 	for (; p + 6 < end; p++) {
+		const char *q;
 		if (memcmp(p, "/URI", 4) != 0)
 			continue;
-		const char *q = p + 4;
-		while (q < end && (*q == ' ' || *q == '('))
-			q++;
-		const char *u = q;
-		while (q < end && *q != ')')
-			q++;
-		if (token_from_url(u, (size_t)(q - u), out, NULL) == 0)
+		for (q = p + 4; q < end && *q == ' '; q++)
+			;
+		if (q >= end || *q != '(')
+			continue;
+		buf_reset(&url);
+		for (q++; q < end && *q != ')' && url.len < 1024; q++) {
+			if (*q != '\\') {
+				buf_append_byte(&url, (uint8_t)*q);
+				continue;
+			}
+			if (++q >= end)
+				break;
+			if (*q >= '0' && *q <= '7') {
+				int v = 0;
+				for (int k = 0; k < 3 && q < end && *q >= '0' && *q <= '7'; k++)
+					v = v * 8 + (*q++ - '0');
+				q--;
+				buf_append_byte(&url, (uint8_t)v);
+			} else {
+				buf_append_byte(&url, (uint8_t)*q);
+			}
+		}
+		if (url.len && token_from_url((char *)url.data, url.len, out, NULL) == 0) {
+			buf_free(&url);
 			return 0;
+		}
 	}
+	buf_free(&url);
 	return err_set(e, ERR_INVALID, "the PDF holds no verification link (was it "
 	    "made by skillcert render?)");
 }

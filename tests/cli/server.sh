@@ -306,6 +306,19 @@ printf 'GARBAGE\r\n\r\n' | timeout 3 bash -c "cat >/dev/tcp/127.0.0.1/$PORT" 2>/
 get "$B/healthz"
 check "still serving after garbage" test "$CODE" = 200
 
+# Pipelined requests on one connection, the last asking to close.
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nHEAD /v1/orgs/%s HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/verify?token=%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' \
+	"$ORG" "$TOK1" >&5
+timeout 5 cat <&5 >"$T/pipelined"
+exec 5>&-
+check "pipelined: three responses" test "$(grep -c '^HTTP/1.1 200 OK' "$T/pipelined")" = 3
+check "pipelined: in order" bash -c "grep -o '\"status\":\"ok\"\|\"verdict\":\"valid\"' '$T/pipelined' | tr '\n' ' ' | grep -q '^\"status\":\"ok\" \"verdict\":\"valid\" \$'"
+check "pipelined: closed" has "$T/pipelined" 'Connection: close'
+# HTTP/1.0 without keep-alive is answered and closed.
+printf 'GET /healthz HTTP/1.0\r\n\r\n' | timeout 5 bash -c "exec 6<>/dev/tcp/127.0.0.1/$PORT; cat >&6; cat <&6" >"$T/http10"
+check "HTTP/1.0 answered" grep -q '^HTTP/1.0 200 OK' "$T/http10"
+
 # ---- issuance and revocation visible on the next request ----
 mv "$T/keys.hidden" "$D/keys"
 printf '%s\n%s\n' "$(head -1 "$T/roster.csv")" \
