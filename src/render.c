@@ -500,14 +500,31 @@ text_at(struct doc *d, float x, float y, float size, float cs,
 	return text_draw(d, m, size, cs, s, n);
 }
 
+/* Letter-spaced text (title, badge, caption) stays one word when
+ * extracted: the spacing would otherwise read as spaces. */
+static int
+text_spaced(struct doc *d, float x, float y, float size, float cs,
+    const char *s, size_t n)
+{
+	int rc;
+
+	if (cs <= 0)
+		return text_at(d, x, y, size, cs, s, n);
+	if (span_begin(d, s, n) != 0)
+		return hfail(d, "text");
+	if ((rc = text_at(d, x, y, size, cs, s, n)) != 0)
+		return rc;
+	return content_write(d, "EMC\n") == 0 ? 0 : hfail(d, "text");
+}
+
 static int
 text_centred(struct doc *d, float cx, float y, float size, float cs,
     const char *s)
 {
 	size_t n = strlen(s);
 
-	return text_at(d, cx - text_width(d, s, n, size, cs) / 2, y, size, cs,
-	    s, n);
+	return text_spaced(d, cx - text_width(d, s, n, size, cs) / 2, y, size,
+	    cs, s, n);
 }
 
 /* Draws s spread over exactly width w (the 姓　　名 look of forms); the
@@ -1261,7 +1278,7 @@ draw_brand(struct doc *d, const char *brand, const char *art)
 	r |= rgb_fill(d, 1, 1, 1);
 	if (r != HPDF_OK || d->hs.no)
 		return hfail(d, "brand mark");
-	return text_at(d, x + (w - tw) / 2, y + (h - size * 0.72f) / 2,
+	return text_spaced(d, x + (w - tw) / 2, y + (h - size * 0.72f) / 2,
 	    size, cs, brand, strlen(brand));
 }
 
