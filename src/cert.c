@@ -219,10 +219,10 @@ cert_sign(const struct cert *c, const struct key *k, struct buf *enc,
 }
 
 int
-cert_sign_enc(const uint8_t *enc, size_t n, const struct key *k,
+cert_sign_enc(const uint8_t *enc, size_t n, struct key_signer *s,
     uint8_t sig[CERT_SIG_LEN], struct err *e)
 {
-	return key_sign(k, CERT_SIG_CTX, enc, n, sig, e);
+	return key_signer_sign(s, CERT_SIG_CTX, enc, n, sig, e);
 }
 
 int

@@ -11,9 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
-
 #include "skillcert/issue.h"
+#include "skillcert/sha256.h"
 #include "skillcert/roster.h"
 #include "skillcert/text.h"
 
@@ -35,6 +34,7 @@ struct pending {
  * and publishes them; workers sign whatever is published. */
 #define SIGNERS_MAX 64
 #define SIGN_CHUNK 4
+#define SIGN_AHEAD 32
 
 struct signer {
 	pthread_mutex_t mu;
@@ -44,6 +44,8 @@ struct signer {
 	size_t ready;                   /* items [0, ready) may be signed */
 	size_t next;                    /* next item to hand out */
 	int closed;                     /* nothing more will be published */
+	int waiting;                    /* the storer sleeps on signed_cv */
+	int idle;                       /* signers sleeping on cv */
 	int stop;                       /* give up: a failure elsewhere */
 	const struct key *k;
 	int rc;
@@ -211,32 +213,6 @@ check_row(struct registry *r, const struct org *org, const struct org_key *ok,
 	c->alg = ok->alg;
 	memcpy(c->kid, ok->kid, KEY_ID_LEN);
 	c->issued_on = today;
-	{
-		/* The QR URL's length does not depend on the sequence: check it
-		 * now with a stand-in number, before any number is taken. */
-		struct certno cn = { org->type, "", 0, level, 1 };
-		struct buf enc = BUF_INIT;
-		int y, mo, d;
-		size_t need;
-
-		memcpy(cn.org, org->code, sizeof(cn.org));
-		date_to_ymd(today, &y, &mo, &d);
-		cn.year2 = y % 100;
-		certno_format(&cn, c->no);
-		rc = cert_encode(c, &enc, e);
-		need = strlen(r->public_url) + 3 +
-		    base32_encoded_len(enc.len + CERT_SIG_LEN);
-		buf_free(&enc);
-		c->no[0] = '\0';
-		if (rc != 0)
-			return rc;
-		if (need > CERT_TOKEN_URL_MAX) {
-			*field = roster_col_name(RC_NAME);
-			return err_set(e, ERR_INVALID, "the QR URL would be %zu "
-			    "characters (limit %d): name, 工种 or public URL too long",
-			    need, CERT_TOKEN_URL_MAX);
-		}
-	}
 	snprintf(p->ident, sizeof(p->ident), "%d:%s:%s:%d", c->id_type,
 	    c->id_number, c->occ_code, c->level);
 	return 0;
@@ -277,8 +253,11 @@ signer_take(struct signer *s, size_t *from, size_t *to)
 	int got = 0;
 
 	pthread_mutex_lock(&s->mu);
-	while (!s->stop && s->next >= s->ready && !s->closed)
+	while (!s->stop && s->next >= s->ready && !s->closed) {
+		s->idle++;
 		pthread_cond_wait(&s->cv, &s->mu);
+		s->idle--;
+	}
 	if (!s->stop && s->next < s->ready) {
 		*from = s->next;
 		*to = s->next + SIGN_CHUNK < s->ready ? s->next + SIGN_CHUNK : s->ready;
@@ -293,13 +272,27 @@ static void *
 signer_run(void *arg)
 {
 	struct signer *s = arg;
+	struct key_signer ks;
 	struct err e;
 	size_t from, to;
+
+	if (key_signer_init(&ks, s->k, &e) != 0) {
+		pthread_mutex_lock(&s->mu);
+		if (!s->rc) {
+			s->rc = e.code;
+			s->e = e;
+		}
+		s->stop = 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_cond_broadcast(&s->signed_cv);
+		pthread_mutex_unlock(&s->mu);
+		return NULL;
+	}
 
 	while (signer_take(s, &from, &to)) {
 		for (size_t i = from; i < to; i++) {
 			struct pending *p = &s->p[i];
-			if (cert_sign_enc(p->enc, p->rec.enc_len, s->k, p->rec.sig,
+			if (cert_sign_enc(p->enc, p->rec.enc_len, &ks, p->rec.sig,
 			    &e) != 0) {
 				pthread_mutex_lock(&s->mu);
 				if (!s->rc) {
@@ -310,29 +303,39 @@ signer_run(void *arg)
 				pthread_cond_broadcast(&s->cv);
 				pthread_cond_broadcast(&s->signed_cv);
 				pthread_mutex_unlock(&s->mu);
+				key_signer_free(&ks);
 				return NULL;
 			}
 			atomic_store_explicit(&p->done, 1, memory_order_release);
 		}
+		/* Wake the storer only if it sleeps: most chunks need no syscall. */
 		pthread_mutex_lock(&s->mu);
-		pthread_cond_broadcast(&s->signed_cv);
+		if (s->waiting)
+			pthread_cond_broadcast(&s->signed_cv);
 		pthread_mutex_unlock(&s->mu);
 	}
+	key_signer_free(&ks);
 	return NULL;
 }
 
-/* Waits until item i is signed; non-zero if signing failed. */
+/* Waits until item i is signed; non-zero if signing failed. Sleeping
+ * until a few items further are done too saves wake-ups: they are handed
+ * out in order, so they finish at about the same time. */
 static int
-signer_wait(struct signer *s, size_t i)
+signer_wait(struct signer *s, size_t i, size_t n)
 {
+	size_t ahead = i + SIGN_AHEAD < n ? i + SIGN_AHEAD : n - 1;
 	int failed;
 
 	if (atomic_load_explicit(&s->p[i].done, memory_order_acquire))
 		return 0;
 	pthread_mutex_lock(&s->mu);
-	while (!atomic_load_explicit(&s->p[i].done, memory_order_acquire) &&
+	s->waiting = 1;
+	while (!(atomic_load_explicit(&s->p[i].done, memory_order_acquire) &&
+	    atomic_load_explicit(&s->p[ahead].done, memory_order_acquire)) &&
 	    !s->stop)
 		pthread_cond_wait(&s->signed_cv, &s->mu);
+	s->waiting = 0;
 	failed = !atomic_load_explicit(&s->p[i].done, memory_order_acquire);
 	pthread_mutex_unlock(&s->mu);
 	return failed;
@@ -371,7 +374,8 @@ signer_publish(struct signer *s, size_t ready)
 {
 	pthread_mutex_lock(&s->mu);
 	s->ready = ready;
-	pthread_cond_broadcast(&s->cv);
+	if (s->idle)
+		pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -401,10 +405,10 @@ signer_finish(struct signer *s, int abandon, struct err *e)
 static void
 batch_id_of(const char *data, size_t n, char out[65])
 {
-	uint8_t md[SHA256_DIGEST_LENGTH];
-	char hex[2 * SHA256_DIGEST_LENGTH + 1];
+	uint8_t md[SHA256_LEN];
+	char hex[2 * SHA256_LEN + 1];
 
-	SHA256((const uint8_t *)data, n, md);
+	sha256_bytes(data, n, md);
 	hex_encode(md, 8, hex);
 	snprintf(out, 65, "R%s", hex);
 }
@@ -613,16 +617,28 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 			    level_full(lv), y % 100);
 			goto done;
 		}
+		/* Encoded with the next number before taking it: a row whose QR
+		 * URL would be too long is refused without leaving a gap. */
 		cn.type = org.type;
 		memcpy(cn.org, org.code, sizeof(cn.org));
 		cn.year2 = y % 100;
 		cn.level = lv;
-		cn.seq = ++seq_last[lv];
+		cn.seq = seq_last[lv] + 1;
 		certno_format(&cn, p->rec.cert.no);
 		if ((rc = cert_encode(&p->rec.cert, &enc, e)) != 0) {
 			err_prefix(e, "line %d: ", row->line);
 			goto done;
 		}
+		if (strlen(r->public_url) + 3 + base32_encoded_len(enc.len +
+		    CERT_SIG_LEN) > CERT_TOKEN_URL_MAX) {
+			err_set(&re, ERR_INVALID, "the QR URL would be longer than %d "
+			    "characters: name, 工种 or public URL too long",
+			    CERT_TOKEN_URL_MAX);
+			row_reject(res, i, roster_col_name(RC_NAME), &re);
+			buf_free(&p->photo);
+			continue;
+		}
+		seq_last[lv]++;
 		memcpy(p->enc, enc.data, enc.len);
 		p->rec.enc = p->enc;
 		p->rec.enc_len = enc.len;
@@ -663,7 +679,7 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 		struct pending *p = &pend[i];
 		struct issue_row *out = &res->rows[p->row];
 
-		if (signer_wait(&sg, i) != 0) {
+		if (signer_wait(&sg, i, npend) != 0) {
 			signing = 0;
 			rc = signer_finish(&sg, 1, NULL);
 			rc = err_set(e, sg.rc ? sg.rc : ERR_CRYPTO, "signing failed: %s",

@@ -13,9 +13,9 @@
 #include <openssl/kdf.h>
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include "skillcert/keys.h"
+#include "skillcert/sha256.h"
 #include "skillcert/text.h"
 
 #define SECFILE_MAGIC "SCK1"
@@ -49,12 +49,12 @@ key_id_hex(const uint8_t kid[KEY_ID_LEN], char out[2 * KEY_ID_LEN + 1])
 static void
 key_compute_id(struct key *k)
 {
-	uint8_t md[SHA256_DIGEST_LENGTH];
+	uint8_t md[SHA256_LEN];
 	uint8_t tmp[1 + KEY_PUB_MAX];
 
 	tmp[0] = (uint8_t)k->alg;
 	memcpy(tmp + 1, k->pub, k->publen);
-	SHA256(tmp, 1 + k->publen, md);
+	sha256_bytes(tmp, 1 + k->publen, md);
 	memcpy(k->kid, md, KEY_ID_LEN);
 }
 
@@ -210,7 +210,7 @@ int
 key_save_secret(const struct key *k, const char *path, const char *passphrase,
     struct err *e)
 {
-	uint8_t file[SECFILE_LEN], secret[32], stream[32], md[SHA256_DIGEST_LENGTH];
+	uint8_t file[SECFILE_LEN], secret[32], stream[32], md[SHA256_LEN];
 	uint8_t *p = file;
 	int fd, rc = 0;
 
@@ -235,7 +235,7 @@ key_save_secret(const struct key *k, const char *path, const char *passphrase,
 		goto done;
 	}
 	p += 16;
-	SHA256(secret, 32, md);
+	sha256_bytes(secret, 32, md);
 	memcpy(p, md, 8);
 	p += 8;
 	for (int i = 0; i < 32; i++)
@@ -271,7 +271,7 @@ int
 key_load_secret(const char *path, const char *passphrase, struct key *k,
     struct err *e)
 {
-	uint8_t file[SECFILE_LEN + 1], secret[32], stream[32], md[SHA256_DIGEST_LENGTH];
+	uint8_t file[SECFILE_LEN + 1], secret[32], stream[32], md[SHA256_LEN];
 	const uint8_t *p;
 	struct stat st;
 	ssize_t r;
@@ -317,7 +317,7 @@ key_load_secret(const char *path, const char *passphrase, struct key *k,
 	p += 16;
 	for (int i = 0; i < 32; i++)
 		secret[i] = p[8 + i] ^ (kdf ? stream[i] : 0);
-	SHA256(secret, 32, md);
+	sha256_bytes(secret, 32, md);
 	if (memcmp(md, p, 8) != 0) {
 		rc = err_set(e, ERR_DENIED, kdf ? "wrong passphrase for %s" :
 		    "key file %s is corrupt", path);
@@ -408,9 +408,32 @@ key_md_ctx_free(const struct key *k, EVP_MD_CTX *mctx)
 }
 
 int
-key_sign(const struct key *k, const char *ctx, const uint8_t *msg, size_t n,
-    uint8_t sig[KEY_SIG_LEN], struct err *e)
+key_signer_init(struct key_signer *s, const struct key *k, struct err *e)
 {
+	s->k = k;
+	s->mctx = NULL;
+	if (!k->has_secret)
+		return err_set(e, ERR_DENIED, "no secret key loaded for signing");
+	/* Ed25519 signs many messages on one initialised context, which spares
+	 * the provider lookup per signature; SM2 must start afresh each time. */
+	if (k->alg == KEY_ED25519 && (s->mctx = key_md_ctx(k, 1)) == NULL)
+		return err_set(e, ERR_CRYPTO, "cannot start Ed25519 signing");
+	return 0;
+}
+
+void
+key_signer_free(struct key_signer *s)
+{
+	if (s->mctx)
+		key_md_ctx_free(s->k, s->mctx);
+	s->mctx = NULL;
+}
+
+int
+key_signer_sign(struct key_signer *s, const char *ctx, const uint8_t *msg,
+    size_t n, uint8_t sig[KEY_SIG_LEN], struct err *e)
+{
+	const struct key *k = s->k;
 	uint8_t stack[512], der[80];
 	const uint8_t *dp = der;
 	size_t mlen, dlen = sizeof(der);
@@ -419,37 +442,47 @@ key_sign(const struct key *k, const char *ctx, const uint8_t *msg, size_t n,
 	ECDSA_SIG *es = NULL;
 	int rc = 0;
 
-	if (!k->has_secret)
-		return err_set(e, ERR_DENIED, "no secret key loaded for signing");
 	if ((m = key_message(ctx, msg, n, stack, sizeof(stack), &mlen)) == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	if ((mctx = key_md_ctx(k, 1)) == NULL) {
-		rc = err_set(e, ERR_CRYPTO, "cannot start %s signature",
-		    key_alg_name(k->alg));
-		goto done;
-	}
 	if (k->alg == KEY_ED25519) {
 		dlen = KEY_SIG_LEN;
-		if (EVP_DigestSign(mctx, sig, &dlen, m, mlen) != 1 || dlen != 64)
+		if (EVP_DigestSign(s->mctx, sig, &dlen, m, mlen) != 1 || dlen != 64)
 			rc = err_set(e, ERR_CRYPTO, "Ed25519 signing failed");
+		goto done;
+	}
+	if ((mctx = key_md_ctx(k, 1)) == NULL) {
+		rc = err_set(e, ERR_CRYPTO, "cannot start SM2 signature");
+		goto done;
+	}
+	const BIGNUM *r, *sv;
+	/* SM2 gives DER; store r||s so every signature is 64 bytes. */
+	if (EVP_DigestSign(mctx, der, &dlen, m, mlen) != 1 ||
+	    (es = d2i_ECDSA_SIG(NULL, &dp, (long)dlen)) == NULL) {
+		rc = err_set(e, ERR_CRYPTO, "SM2 signing failed");
 	} else {
-		const BIGNUM *r, *s;
-		/* SM2 gives DER; store r||s so every signature is 64 bytes. */
-		if (EVP_DigestSign(mctx, der, &dlen, m, mlen) != 1 ||
-		    (es = d2i_ECDSA_SIG(NULL, &dp, (long)dlen)) == NULL) {
-			rc = err_set(e, ERR_CRYPTO, "SM2 signing failed");
-		} else {
-			ECDSA_SIG_get0(es, &r, &s);
-			if (BN_bn2binpad(r, sig, 32) != 32 ||
-			    BN_bn2binpad(s, sig + 32, 32) != 32)
-				rc = err_set(e, ERR_CRYPTO, "SM2 signature too large");
-		}
+		ECDSA_SIG_get0(es, &r, &sv);
+		if (BN_bn2binpad(r, sig, 32) != 32 || BN_bn2binpad(sv, sig + 32, 32) != 32)
+			rc = err_set(e, ERR_CRYPTO, "SM2 signature too large");
 	}
 	key_md_ctx_free(k, mctx);
 done:
 	ECDSA_SIG_free(es);
 	if (m != stack)
 		free(m);
+	return rc;
+}
+
+int
+key_sign(const struct key *k, const char *ctx, const uint8_t *msg, size_t n,
+    uint8_t sig[KEY_SIG_LEN], struct err *e)
+{
+	struct key_signer s;
+	int rc;
+
+	if ((rc = key_signer_init(&s, k, e)) != 0)
+		return rc;
+	rc = key_signer_sign(&s, ctx, msg, n, sig, e);
+	key_signer_free(&s);
 	return rc;
 }
 

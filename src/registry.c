@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
 
 #include "skillcert/registry.h"
+#include "skillcert/sha256.h"
 #include "skillcert/text.h"
 
 #define REC_VERSION 1
@@ -599,7 +599,8 @@ static void
 leaf_of(const struct cert_record *c, int event, int64_t now,
     struct tlog_leaf *l)
 {
-	uint8_t both[CERT_ENC_MAX + CERT_SIG_LEN];
+	const void *parts[2] = { c->enc, c->sig };
+	size_t lens[2] = { c->enc_len, CERT_SIG_LEN };
 
 	memset(l, 0, sizeof(*l));
 	l->event = event;
@@ -610,9 +611,7 @@ leaf_of(const struct cert_record *c, int event, int64_t now,
 	l->issued_on = c->cert.issued_on;
 	l->time = now;
 	l->reason = event == TLOG_REVOKE ? c->reason : 0;
-	memcpy(both, c->enc, c->enc_len);
-	memcpy(both + c->enc_len, c->sig, CERT_SIG_LEN);
-	SHA256(both, c->enc_len + CERT_SIG_LEN, l->cert_hash);
+	sha256_parts(l->cert_hash, 2, parts, lens);
 }
 
 int

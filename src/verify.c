@@ -14,8 +14,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include <openssl/sha.h>
-
+#include "skillcert/sha256.h"
 #include "skillcert/verify.h"
 #include "skillcert/text.h"
 
@@ -466,7 +465,7 @@ verify_online(const struct trust *t, struct verify_result *res, const char *base
 	uint64_t index;
 	size_t np;
 	uint8_t leaf[TLOG_LEAF_LEN], lh[TLOG_HASH_LEN],
-	    ch[TLOG_HASH_LEN], both[CERT_ENC_MAX + CERT_SIG_LEN];
+	    ch[TLOG_HASH_LEN];
 	uint8_t proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
 	struct tlog_head h;
 	struct tlog_leaf l;
@@ -495,9 +494,11 @@ verify_online(const struct trust *t, struct verify_result *res, const char *base
 		snprintf(c->detail, sizeof(c->detail), "the logged leaf is malformed");
 		goto out;
 	}
-	memcpy(both, res->enc, res->enc_len);
-	memcpy(both + res->enc_len, res->sig, CERT_SIG_LEN);
-	SHA256(both, res->enc_len + CERT_SIG_LEN, ch);
+	{
+		const void *parts[2] = { res->enc, res->sig };
+		size_t lens[2] = { res->enc_len, CERT_SIG_LEN };
+		sha256_parts(ch, 2, parts, lens);
+	}
 	if (l.event != TLOG_ISSUE || strcmp(l.certno, res->cert.no) != 0 ||
 	    memcmp(l.cert_hash, ch, TLOG_HASH_LEN) != 0) {
 		snprintf(c->detail, sizeof(c->detail), "the logged issuance is of "

@@ -58,7 +58,7 @@ int cert_decode(const uint8_t *p, size_t n, struct cert *c, struct err *e);
 int cert_sign(const struct cert *c, const struct key *k, struct buf *enc,
     uint8_t sig[CERT_SIG_LEN], struct err *e);
 /* Signs an encoding made by cert_encode (the issuer encodes once). */
-int cert_sign_enc(const uint8_t *enc, size_t n, const struct key *k,
+int cert_sign_enc(const uint8_t *enc, size_t n, struct key_signer *s,
     uint8_t sig[CERT_SIG_LEN], struct err *e);
 /* 0 valid, ERR_CRYPTO on a bad signature. */
 int cert_verify(const uint8_t *enc, size_t n, const uint8_t sig[CERT_SIG_LEN],

@@ -43,6 +43,15 @@ int key_load_secret(const char *path, const char *passphrase, struct key *k,
 /* Signs with domain separation: sig covers ctx || 0x00 || msg. */
 int key_sign(const struct key *k, const char *ctx, const uint8_t *msg,
     size_t n, uint8_t sig[KEY_SIG_LEN], struct err *e);
+/* One thread signing many messages with one key. */
+struct key_signer {
+	const struct key *k;
+	void *mctx;      /* EVP_MD_CTX *, Ed25519 only */
+};
+int key_signer_init(struct key_signer *s, const struct key *k, struct err *e);
+int key_signer_sign(struct key_signer *s, const char *ctx, const uint8_t *msg,
+    size_t n, uint8_t sig[KEY_SIG_LEN], struct err *e);
+void key_signer_free(struct key_signer *s);
 /* 0 valid, ERR_CRYPTO otherwise. */
 int key_verify(const struct key *k, const char *ctx, const uint8_t *msg,
     size_t n, const uint8_t sig[KEY_SIG_LEN], struct err *e);
