@@ -21,6 +21,11 @@ static const struct {
 	[ROUTE_API_ORG] =      { "/v1/orgs/{code}", "org", 0 },
 	[ROUTE_HEALTHZ] =      { "/healthz", "healthz", 0 },
 	[ROUTE_METRICS] =      { "/metrics", "metrics", 0 },
+	[ROUTE_LOG_HEAD] =     { "/v1/log/head", "log_head", 0 },
+	[ROUTE_LOG_PROOF] =    { "/v1/log/proof/{no}", "log_proof", 1 },
+	[ROUTE_LOG_CONSISTENCY] = { "/v1/log/consistency", "log_consistency", 0 },
+	[ROUTE_LOG_LEAVES] =   { "/v1/log/leaves", "log_leaves", 0 },
+	[ROUTE_TRUST] =        { "/v1/trust", "trust", 0 },
 };
 
 const char *
@@ -140,6 +145,21 @@ route_path(const char *p, size_t n, struct http_target *t)
 		t->route = ROUTE_METRICS;
 	else if (is_path(p, n, "/v1/verify"))
 		t->route = ROUTE_API_VERIFY;
+	else if (is_path(p, n, "/v1/log/head"))
+		t->route = ROUTE_LOG_HEAD;
+	else if (is_path(p, n, "/v1/log/consistency"))
+		t->route = ROUTE_LOG_CONSISTENCY;
+	else if (is_path(p, n, "/v1/log/leaves"))
+		t->route = ROUTE_LOG_LEAVES;
+	else if (is_path(p, n, "/v1/trust"))
+		t->route = ROUTE_TRUST;
+	else if (has_prefix(p, n, "/v1/log/proof/", 14)) {
+		if (http_certno_shape(p + 14, n - 14)) {
+			t->route = ROUTE_LOG_PROOF;
+			t->param = p + 14;
+			t->param_len = n - 14;
+		}
+	}
 	else if (has_prefix(p, n, "/v1/certificates/", 17)) {
 		if (http_certno_shape(p + 17, n - 17)) {
 			t->route = ROUTE_API_CERT;

@@ -313,6 +313,8 @@ on_request(struct evhttp_request *req, void *arg)
 	 * the request is logged: keep a copy. */
 	snprintf(client, sizeof(client), "%s", peer != NULL ? peer : "-");
 	rq.now_us = t0;
+	rq.if_none_match = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "If-None-Match");
 
 	srv_dispatch(&w->ctx, &rq, &rs);
 
@@ -327,8 +329,10 @@ on_request(struct evhttp_request *req, void *arg)
 		evhttp_add_header(oh, "Strict-Transport-Security",
 		    "max-age=31536000");
 	if (rs.route == ROUTE_API_CERT || rs.route == ROUTE_API_VERIFY ||
-	    rs.route == ROUTE_API_ORG)
+	    rs.route == ROUTE_API_ORG || rs.route >= ROUTE_LOG_HEAD)
 		evhttp_add_header(oh, "Access-Control-Allow-Origin", "*");
+	if (rs.etag[0])
+		evhttp_add_header(oh, "ETag", rs.etag);
 	if (rs.status == 405)
 		evhttp_add_header(oh, "Allow", "GET, HEAD");
 	if (rs.status == 429) {

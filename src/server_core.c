@@ -242,6 +242,21 @@ srv_dispatch(struct srv_ctx *x, const struct srv_req *rq,
 	case ROUTE_METRICS:
 		srv_metrics_text(x, r);
 		break;
+	case ROUTE_LOG_HEAD:
+		srv_log_head(x, r);
+		break;
+	case ROUTE_LOG_PROOF:
+		srv_log_proof(x, &t, r);
+		break;
+	case ROUTE_LOG_CONSISTENCY:
+		srv_log_consistency(x, &q, r);
+		break;
+	case ROUTE_LOG_LEAVES:
+		srv_log_leaves(x, &q, r);
+		break;
+	case ROUTE_TRUST:
+		srv_trust(x, rq, r);
+		break;
 	}
 	r->route = t.route;
 }

@@ -109,6 +109,7 @@ struct srv_req {
 	uint8_t client[16];
 	int client_ok;
 	uint64_t now_us;                  /* monotonic */
+	const char *if_none_match;        /* request header, NULL if absent */
 };
 
 /* Fills out; body valid until srv_done (photo bytes point into the map). */
@@ -140,6 +141,16 @@ void srv_api_verify(struct srv_ctx *x, const struct http_query *q,
 void srv_api_org(struct srv_ctx *x, const struct http_target *t,
     struct server_response *r);
 void srv_api_healthz(struct srv_ctx *x, struct server_response *r);
+/* The transparency log and the trust bundle (server_log.c). */
+void srv_log_head(struct srv_ctx *x, struct server_response *r);
+void srv_log_proof(struct srv_ctx *x, const struct http_target *t,
+    struct server_response *r);
+void srv_log_consistency(struct srv_ctx *x, const struct http_query *q,
+    struct server_response *r);
+void srv_log_leaves(struct srv_ctx *x, const struct http_query *q,
+    struct server_response *r);
+void srv_trust(struct srv_ctx *x, const struct srv_req *rq,
+    struct server_response *r);
 void srv_metrics_text(struct srv_ctx *x, struct server_response *r);
 
 void srv_page_index(struct srv_ctx *x, struct server_response *r);

@@ -27,6 +27,11 @@ enum http_route {
 	ROUTE_API_ORG,          /* /v1/orgs/{code} */
 	ROUTE_HEALTHZ,          /* /healthz */
 	ROUTE_METRICS,          /* /metrics */
+	ROUTE_LOG_HEAD,         /* /v1/log/head */
+	ROUTE_LOG_PROOF,        /* /v1/log/proof/{no} */
+	ROUTE_LOG_CONSISTENCY,  /* /v1/log/consistency?from=&to= */
+	ROUTE_LOG_LEAVES,       /* /v1/log/leaves?start=&end= */
+	ROUTE_TRUST,            /* /v1/trust */
 	ROUTE_N
 };
 

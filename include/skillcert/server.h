@@ -80,6 +80,7 @@ struct server_response {
 	uint32_t retry_after;      /* seconds, with 429 */
 	const uint8_t *body;       /* valid until the next call on the handle */
 	size_t body_len;
+	char etag[40];             /* "" none; else sent as ETag */
 };
 
 int server_handler_open(struct server_handler **h,

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "skillcert/logview.h"
+#include "skillcert/server.h"
 #include "skillcert/trust.h"
 
 /* Pretty enough for people: the JSON, one key per line at top level. */
@@ -171,4 +172,10 @@ out:
 	registry_close(r);
 	cli_done(&c);
 	return rc ? cli_fail(&c, &e) : 0;
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	return server_main(argc, argv);
 }

@@ -47,3 +47,20 @@ make_registry() { # dir [public_url]
     --scope '养老护理员:5-3,家政服务员:5-3' --valid-from 2023-06-01 \
     --valid-to 2030-12-31 --alg sm2 --quiet
 }
+
+# start_server LOG ARGS...: skillcertd on a free 127.0.0.1 port; sets PORT
+# and SPID, and stops it when the test exits.
+start_server() {
+  local log=$1; shift
+  "${SCD:?SCD must name skillcertd}" --listen 127.0.0.1:0 "$@" 2>"$log" &
+  SPID=$!
+  CLEANUP+=("kill -TERM $SPID 2>/dev/null; wait $SPID 2>/dev/null")
+  PORT=
+  for _ in $(seq 100); do
+    PORT=$(sed -n 's/.*listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" 2>/dev/null)
+    [ -n "$PORT" ] && return 0
+    kill -0 "$SPID" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "server did not start:" >&2; cat "$log" >&2; return 1
+}
