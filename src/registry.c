@@ -101,6 +101,17 @@ open_dbis(struct registry *r, MDB_txn *txn, int create, struct err *e)
 	return tlog_open(txn, &r->log, create, e);
 }
 
+/* The map is sparse: its size only bounds growth. SKILLCERT_MAP_GB
+ * lowers it where address space is short (valgrind maps at most ~32 GB). */
+static size_t
+registry_map_size(void)
+{
+	const char *s = getenv("SKILLCERT_MAP_GB");
+	long gb = s ? strtol(s, NULL, 10) : 0;
+
+	return gb > 0 && gb <= 1 << 20 ? (size_t)gb << 30 : REG_MAPSIZE_DEFAULT;
+}
+
 static int
 env_open(struct registry *r, const char *dir, int rdonly, struct err *e)
 {
@@ -111,7 +122,7 @@ env_open(struct registry *r, const char *dir, int rdonly, struct err *e)
 	mdb_env_set_maxdbs(r->env, REG_MAXDBS);
 	mdb_env_set_maxreaders(r->env, REG_MAXREADERS);
 	/* A large sparse map: readers never need to follow a resize in practice. */
-	if (!rdonly && (rc = mdb_env_set_mapsize(r->env, REG_MAPSIZE_DEFAULT)) != 0)
+	if (!rdonly && (rc = mdb_env_set_mapsize(r->env, registry_map_size())) != 0)
 		return db_err(e, rc, "mdb_env_set_mapsize");
 	rc = mdb_env_open(r->env, dir, (rdonly ? MDB_RDONLY : 0) | MDB_NOTLS, 0600);
 	if (rc != 0) {

@@ -191,7 +191,9 @@ trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
 		rc = err_set(e, ERR_CRYPTO, "trust bundle signature does not verify");
 		goto fail;
 	}
-	if (rd_u32(&r, &norgs) != 0 || norgs > 1000000) {
+	/* Each organization takes at least 40 bytes: a count beyond what the
+	 * bytes can hold is refused before anything is allocated for it. */
+	if (rd_u32(&r, &norgs) != 0 || norgs > (size_t)(r.end - r.p) / 40) {
 		rc = err_set(e, ERR_INVALID, "trust bundle: bad organization count");
 		goto fail;
 	}

@@ -134,10 +134,12 @@ main(void)
 	CHECK(mkdtemp(dir) != NULL);
 	strcat(dir, "/reg");
 	date_from_ymd(2024, 6, 1, &today);
-	CHECK_EQ_INT(registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e), 0);
-	CHECK_EQ_INT(registry_open(&r, dir, NULL, 0, &e), 0);
-	CHECK_EQ_INT(registry_load_secrets(r, NULL, &e), 0);
-	CHECK_EQ_INT(registry_txn_begin(r, 0, &txn, &e), 0);
+	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
+	    registry_open(&r, dir, NULL, 0, &e) || registry_load_secrets(r, NULL, &e) ||
+	    registry_txn_begin(r, 0, &txn, &e)) {
+		fprintf(stderr, "setup: %s\n", e.msg);
+		return 2;
+	}
 	add_org(txn, ORG, "养老护理员:5-3", KEY_ED25519);
 	add_org(txn, ORG2, "养老护理员:5-1", KEY_SM2);
 	CHECK_EQ_INT(mdb_txn_commit(txn), 0);
