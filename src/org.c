@@ -130,6 +130,9 @@ org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e)
 	    rd_u32(&r, &vf) != 0 || rd_u32(&r, &vt) != 0 || rd_u8(&r, &ns) != 0 ||
 	    ns > ORG_SCOPE_MAX)
 		return err_set(e, ERR_DB, "organization record is corrupt");
+	o->code[ORGCODE_LEN] = '\0';
+	if (orgcode_check(o->code, NULL) != 0 || type != (uint8_t)o->code[0])
+		return err_set(e, ERR_DB, "organization record has a bad code");
 	o->type = (char)type;
 	o->valid_from = (int32_t)vf;
 	o->valid_to = (int32_t)vt;
