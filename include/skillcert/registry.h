@@ -51,6 +51,9 @@ struct registry {
 	char keysdir[PATH_MAX];
 	struct key authority;          /* public part only unless loaded */
 	struct key logkey;             /* public part only unless loaded */
+	int bench_no_log;              /* benchmarks only: skip log appends to
+	                                  measure what they cost; never set
+	                                  otherwise (log audit would fail) */
 };
 
 /* A certificate as stored. enc points into the map: valid while the txn. */

@@ -3,6 +3,8 @@
  * log, tree head, commit), next to `openssl speed ed25519` sign/s x cores
  * measured in the same run; registry bytes per certificate; and the share
  * of the time the transparency log's appends take.
+ * The log's cost is measured by issuing the same rosters once more into a
+ * registry with log appends switched off.
  *   bench_issue [TOTAL [ROSTER]]  (defaults 100000 1000) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,28 +62,31 @@ main(int argc, char **argv)
 	mdb_env_info(r->env, &info);
 	mdb_env_stat(r->env, &st);
 
-	/* The log's share: the same number of appends alone, same batching. */
+	/* The log's cost: the same issuance into a registry that skips the
+	 * log appends (a benchmark-only switch). */
 	{
-		struct tlog t;
-		uint8_t leaf[TLOG_LEAF_LEN];
-		uint64_t idx;
-		memset(leaf, 7, sizeof(leaf));
-		registry_txn_begin(r, 0, &txn, &e);
-		tlog_open(txn, &t, 0, &e);
-		mdb_txn_abort(txn);
-		/* append into a scratch copy of the log dbis: a new registry */
 		char p2[64];
 		struct registry *r2;
 		snprintf(p2, sizeof(p2), "%s/reg2", dir);
 		r2 = gen_registry(p2);
+		r2->bench_no_log = 1;
 		t0 = gen_now();
 		for (unsigned i = 0; i < total; i += per) {
-			registry_txn_begin(r2, 0, &txn, &e);
-			for (unsigned j = 0; j < per; j++) {
-				leaf[0] = (uint8_t)j;
-				tlog_append(&r2->log, txn, leaf, sizeof(leaf), &idx, &e);
+			struct issue_opts o;
+			struct issue_result res;
+			double g = gen_now();
+			gen_roster(&b, i, per);
+			t0 += gen_now() - g;
+			memset(&o, 0, sizeof(o));
+			o.org = ORG;
+			o.roster_data = (const char *)b.data;
+			o.roster_len = b.len;
+			o.today = today;
+			if (issue_roster(r2, &o, &res, &e) != 0) {
+				fprintf(stderr, "bench: %s\n", e.msg);
+				return 1;
 			}
-			mdb_txn_commit(txn);
+			issue_result_free(&res);
 		}
 		t_log = gen_now() - t0;
 		registry_close(r2);
@@ -97,8 +102,9 @@ main(int argc, char **argv)
 	printf("ratio:         %.2f (target >= 0.70)\n", ossl > 0 ? rate / (ossl * (double)cores) : 0);
 	printf("registry:      %.0f bytes per certificate without photo (target <= 1536)\n",
 	    bytes);
-	printf("log appends:   %.2f s of commits with appends alone = %.1f%% of issuance "
-	    "(target: log costs < 10%%)\n", t_log, 100.0 * t_log / t_issue);
+	printf("without log:   %.0f certificates/s; the log costs %.1f%% of "
+	    "throughput (target < 10%%)\n", total / t_log,
+	    100.0 * (1.0 - t_log / t_issue));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
