@@ -30,7 +30,6 @@ main(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	MDB_envinfo info;
 	MDB_stat st;
-	MDB_txn *txn;
 	int32_t today;
 
 	if (mkdtemp(dir) == NULL)
