@@ -220,18 +220,6 @@ http_target_parse(const char *uri, size_t n, struct http_target *t)
 
 /* ---- query strings ------------------------------------------------- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes s[0..n) to out (room for n + 1) and checks the result. */
 static int
 form_decode(const char *s, size_t n, char *out, size_t *outlen)
@@ -244,8 +232,8 @@ form_decode(const char *s, size_t n, char *out, size_t *outlen)
 		else if (s[i] == '%') {
 			int hi, lo;
 
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
+			if (i + 2 >= n || (hi = hex_digit(s[i + 1])) < 0 ||
+			    (lo = hex_digit(s[i + 2])) < 0)
 				return HTTPQ_BAD_PCT;
 			out[o++] = (char)(hi << 4 | lo);
 			i += 2;

@@ -268,6 +268,21 @@ signer_take(struct signer *s, size_t *from, size_t *to)
 	return got;
 }
 
+/* Records the first failure and stops every thread waiting on the queue. */
+static void
+signer_fail(struct signer *s, const struct err *e)
+{
+	pthread_mutex_lock(&s->mu);
+	if (!s->rc) {
+		s->rc = e->code;
+		s->e = *e;
+	}
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_cond_broadcast(&s->signed_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
 static void *
 signer_run(void *arg)
 {
@@ -277,15 +292,7 @@ signer_run(void *arg)
 	size_t from, to;
 
 	if (key_signer_init(&ks, s->k, &e) != 0) {
-		pthread_mutex_lock(&s->mu);
-		if (!s->rc) {
-			s->rc = e.code;
-			s->e = e;
-		}
-		s->stop = 1;
-		pthread_cond_broadcast(&s->cv);
-		pthread_cond_broadcast(&s->signed_cv);
-		pthread_mutex_unlock(&s->mu);
+		signer_fail(s, &e);
 		return NULL;
 	}
 
@@ -294,15 +301,7 @@ signer_run(void *arg)
 			struct pending *p = &s->p[i];
 			if (cert_sign_enc(p->enc, p->rec.enc_len, &ks, p->rec.sig,
 			    &e) != 0) {
-				pthread_mutex_lock(&s->mu);
-				if (!s->rc) {
-					s->rc = e.code;
-					s->e = e;
-				}
-				s->stop = 1;
-				pthread_cond_broadcast(&s->cv);
-				pthread_cond_broadcast(&s->signed_cv);
-				pthread_mutex_unlock(&s->mu);
+				signer_fail(s, &e);
 				key_signer_free(&ks);
 				return NULL;
 			}

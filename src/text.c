@@ -220,8 +220,8 @@ hex_encode(const uint8_t *in, size_t n, char *out)
 	*out = '\0';
 }
 
-static int
-hex_value(char c)
+int
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -242,7 +242,7 @@ hex_decode(const char *in, size_t n, uint8_t *out, size_t cap)
 	if (n % 2 != 0 || n / 2 > cap || n / 2 > (size_t)LONG_MAX)
 		return -1;
 	for (i = 0; i < n; i += 2) {
-		if ((hi = hex_value(in[i])) < 0 || (lo = hex_value(in[i + 1])) < 0)
+		if ((hi = hex_digit(in[i])) < 0 || (lo = hex_digit(in[i + 1])) < 0)
 			return -1;
 		out[i / 2] = (uint8_t)(hi << 4 | lo);
 	}

@@ -24,6 +24,7 @@ void base32_encode(const uint8_t *in, size_t n, char *out); /* NUL-terminates */
 long base32_decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *bad);
 
 void hex_encode(const uint8_t *in, size_t n, char *out); /* lower, NUL-terminated */
+int hex_digit(char c);   /* 0..15, or -1 */
 long hex_decode(const char *in, size_t n, uint8_t *out, size_t cap);
 
 /* HTML text/attribute escaping of & < > " ' */

@@ -34,6 +34,8 @@ void cli_done(struct cli *c);
 /* Reads the passphrase (file or SKILLCERT_PASSPHRASE); NULL if none. */
 const char *cli_passphrase(struct cli *c);
 int cli_open(struct cli *c, int flags, struct registry **r, struct err *e);
+/* Commits *txn (always consumed, set to NULL); 0 or an error in e. */
+int cli_commit(MDB_txn **txn, struct err *e);
 /* Prints e (text or JSON) and returns its code as exit status. */
 int cli_fail(const struct cli *c, const struct err *e);
 /* Prints the JSON document in b to stdout with a newline. */

@@ -340,12 +340,8 @@ one_cert_cmd(int argc, char **argv, const char *usage, int which)
 		    r->authority.kid, &e)) != 0 ||
 		    (rc = registry_sign_head(r, txn, &h, &e)) != 0)
 			goto out;
-		rc = mdb_txn_commit(txn);
-		txn = NULL;
-		if (rc) {
-			rc = err_set(&e, ERR_DB, "commit: %s", mdb_strerror(rc));
+		if ((rc = cli_commit(&txn, &e)) != 0)
 			goto out;
-		}
 		if ((rc = registry_txn_begin(r, 1, &txn, &e)) != 0)
 			goto out;
 	}

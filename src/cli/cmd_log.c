@@ -148,12 +148,8 @@ cmd_trust(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = mdb_txn_commit(txn);
-	txn = NULL;
-	if (rc) {
-		rc = err_set(&e, ERR_DB, "commit: %s", mdb_strerror(rc));
+	if ((rc = cli_commit(&txn, &e)) != 0)
 		goto out;
-	}
 	char path[PATH_MAX];
 	if (!out) {
 		snprintf(path, sizeof(path), "%s/trust.bundle", c.db);

@@ -301,12 +301,8 @@ cmd_org(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = mdb_txn_commit(txn);
-	txn = NULL;
-	if (rc) {
-		rc = err_set(&e, ERR_DB, "commit: %s", mdb_strerror(rc));
+	if ((rc = cli_commit(&txn, &e)) != 0)
 		goto out;
-	}
 	if (c.json) {
 		struct buf b = BUF_INIT;
 		struct json j;

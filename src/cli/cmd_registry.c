@@ -112,12 +112,8 @@ cmd_catalog(int argc, char **argv)
 		    (rc = registry_txn_begin(r, 0, &txn, &e)) ||
 		    (rc = registry_load_catalog(r, txn, kind, argv[optind + 2], &e)))
 			goto out;
-		rc = mdb_txn_commit(txn);
-		txn = NULL;
-		if (rc) {
-			rc = err_set(&e, ERR_DB, "commit: %s", mdb_strerror(rc));
+		if ((rc = cli_commit(&txn, &e)) != 0)
 			goto out;
-		}
 		if (!c.quiet)
 			printf("catalog %s replaced from %s\n", catalog_kind_name(kind),
 			    argv[optind + 2]);

@@ -117,3 +117,15 @@ cli_progress(void *arg, const char *phase, size_t done, size_t total)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
+
+int
+cli_commit(MDB_txn **txn, struct err *e)
+{
+	int rc = mdb_txn_commit(*txn);
+
+	*txn = NULL;
+	if (rc != 0)
+		return err_set(e, rc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
+		    "commit: %s", mdb_strerror(rc));
+	return 0;
+}

@@ -17,6 +17,38 @@
 
 #define ORG GEN_ORG
 
+/* Issues TOTAL synthetic certificates in rosters of PER into r; returns
+ * the seconds spent issuing (roster generation excluded), < 0 on failure. */
+static double
+issue_all(struct registry *r, unsigned total, unsigned per, int32_t today)
+{
+	struct buf b = BUF_INIT;
+	struct err e;
+	double spent = 0;
+
+	for (unsigned i = 0; i < total; i += per) {
+		struct issue_opts o;
+		struct issue_result res;
+		double t0;
+		gen_roster(&b, i, per);
+		memset(&o, 0, sizeof(o));
+		o.org = ORG;
+		o.roster_data = (const char *)b.data;
+		o.roster_len = b.len;
+		o.today = today;
+		t0 = gen_now();
+		if (issue_roster(r, &o, &res, &e) != 0 || res.issued != per) {
+			fprintf(stderr, "bench: roster at %u: %s\n", i, e.msg);
+			buf_free(&b);
+			return -1;
+		}
+		spent += gen_now() - t0;
+		issue_result_free(&res);
+	}
+	buf_free(&b);
+	return spent;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -24,9 +56,7 @@ main(int argc, char **argv)
 	unsigned per = argc > 2 ? (unsigned)atoi(argv[2]) : 1000;
 	char dir[] = "/tmp/scbenchXXXXXX", path[64], cmd[96];
 	struct registry *r;
-	struct buf b = BUF_INIT;
-	struct err e;
-	double t0, t_issue, t_log, gen = 0;
+	double t_issue, t_log;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	MDB_envinfo info;
 	MDB_stat st;
@@ -39,25 +69,8 @@ main(int argc, char **argv)
 	date_from_ymd(2024, 6, 1, &today);
 	printf("issuing %u certificates in rosters of %u on %ld cores...\n", total, per,
 	    cores);
-	t0 = gen_now();
-	for (unsigned i = 0; i < total; i += per) {
-		struct issue_opts o;
-		struct issue_result res;
-		double g = gen_now();
-		gen_roster(&b, i, per);
-		gen += gen_now() - g;
-		memset(&o, 0, sizeof(o));
-		o.org = ORG;
-		o.roster_data = (const char *)b.data;
-		o.roster_len = b.len;
-		o.today = today;
-		if (issue_roster(r, &o, &res, &e) != 0 || res.issued != per) {
-			fprintf(stderr, "bench: roster at %u: %s\n", i, e.msg);
-			return 1;
-		}
-		issue_result_free(&res);
-	}
-	t_issue = gen_now() - t0 - gen;
+	if ((t_issue = issue_all(r, total, per, today)) < 0)
+		return 1;
 	mdb_env_info(r->env, &info);
 	mdb_env_stat(r->env, &st);
 
@@ -69,25 +82,8 @@ main(int argc, char **argv)
 		snprintf(p2, sizeof(p2), "%s/reg2", dir);
 		r2 = gen_registry(p2);
 		r2->bench_no_log = 1;
-		t0 = gen_now();
-		for (unsigned i = 0; i < total; i += per) {
-			struct issue_opts o;
-			struct issue_result res;
-			double g = gen_now();
-			gen_roster(&b, i, per);
-			t0 += gen_now() - g;
-			memset(&o, 0, sizeof(o));
-			o.org = ORG;
-			o.roster_data = (const char *)b.data;
-			o.roster_len = b.len;
-			o.today = today;
-			if (issue_roster(r2, &o, &res, &e) != 0) {
-				fprintf(stderr, "bench: %s\n", e.msg);
-				return 1;
-			}
-			issue_result_free(&res);
-		}
-		t_log = gen_now() - t0;
+		if ((t_log = issue_all(r2, total, per, today)) < 0)
+			return 1;
 		registry_close(r2);
 	}
 	registry_close(r);
@@ -107,6 +103,5 @@ main(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
-	buf_free(&b);
 	return 0;
 }
