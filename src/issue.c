@@ -364,7 +364,7 @@ signer_start(struct signer *s, struct pending *p, const struct key *k,
 	pthread_attr_setstacksize(&attr, 256u << 10);
 	for (int t = 0; t < threads; t++)
 		if (pthread_create(&s->tid[s->nthreads], &attr, signer_run, s) == 0)
-			s->nthreads++;
+			pthread_setname_np(s->tid[s->nthreads++], "skillcert-sign");
 	pthread_attr_destroy(&attr);
 }
 

@@ -443,10 +443,12 @@ registry_txn_renew(struct registry *r, MDB_txn *txn, struct err *e)
 {
 	int rc = mdb_txn_renew(txn);
 
-	if (rc == MDB_MAP_RESIZED) {
-		mdb_env_set_mapsize(r->env, 0);
-		rc = mdb_txn_renew(txn);
-	}
+	/* Adopting a new map size is only safe with no transaction open in the
+	 * process, which threads renewing their own cannot promise: ask for a
+	 * restart instead (the writer's default map never grows). */
+	if (rc == MDB_MAP_RESIZED)
+		return err_set(e, ERR_DB, "the registry's map size was changed by "
+		    "its writer: restart this reader");
 	return rc ? db_err(e, rc, "renew transaction") : 0;
 }
 

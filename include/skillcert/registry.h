@@ -94,7 +94,9 @@ const char *registry_default_dir(void);
 
 int registry_txn_begin(struct registry *r, int rdonly, MDB_txn **txn,
     struct err *e);
-/* Renews a reset read txn, handling MDB_MAP_RESIZED. */
+/* Renews a reset read txn (one per thread in the server). A map resized
+ * by the writer is an error here: only registry_txn_begin, used by single-
+ * threaded tools, adopts the new size. */
 int registry_txn_renew(struct registry *r, MDB_txn *txn, struct err *e);
 
 /* Reads (any txn). */
