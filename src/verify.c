@@ -34,6 +34,10 @@ verdict_cn(int v)
 
 static void
 add_check(struct verify_result *res, const char *name, int ok, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+add_check(struct verify_result *res, const char *name, int ok, const char *fmt, ...)
 {
 	struct verify_check *c;
 	va_list ap;
