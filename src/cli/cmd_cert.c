@@ -197,11 +197,15 @@ cmd_issue(int argc, char **argv)
 			    res.rejected ? " (see rejects file)" : "");
 	}
 	if (rc == 0 && pdfdir && res.committed) {
+		/* The render command itself, read-only, on the batch just stored;
+		 * quiet under --json so stdout stays one document. */
 		char *rargv[] = { "render", "--db", (char *)c.db, "--out", (char *)pdfdir,
-			"--batch", res.batch, c.quiet ? "--quiet" : "--db", (char *)c.db, NULL };
+			"--batch", res.batch, "--quiet", NULL };
+		int rargc = c.quiet || c.json ? 8 : 7;
+		rargv[rargc] = NULL;
 		registry_close(r);
 		r = NULL;
-		rc = cmd_render(9, rargv);
+		rc = cmd_render(rargc, rargv);
 	}
 out:
 	/* Row-level failures were printed above; others still need saying. */
