@@ -60,23 +60,7 @@ get() {
 }
 
 # A small portrait PNG (grey figure on blue), written with zlib only.
-python3 - "$T/photo.png" <<'EOF'
-import struct, sys, zlib
-w, h = 90, 120
-rows = []
-for y in range(h):
-    row = bytearray([0])
-    for x in range(w):
-        head = (x - 45) ** 2 + (y - 45) ** 2 < 22 ** 2
-        body = y > 72 and abs(x - 45) < 40 - max(0, 95 - y)
-        row += bytes((120, 126, 135) if head or body else (205, 225, 245))
-    rows.append(bytes(row))
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-png += chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
-open(sys.argv[1], "wb").write(png)
-EOF
+python3 "$(dirname "$0")/lib/photo.py" "$T/photo.png" 90
 
 D=$T/reg
 FROM=2020-01-01

@@ -36,23 +36,7 @@ check() {
 }
 
 # A 1-inch-style portrait PNG.
-python3 - "$T/photo.png" <<'EOF'
-import struct, sys, zlib
-w, h = 180, 240
-rows = []
-for y in range(h):
-    row = bytearray([0])
-    for x in range(w):
-        head = (x - 90) ** 2 + ((y - 92) * 1.1) ** 2 < 46 ** 2
-        body = y > 150 and abs(x - 90) < 80 - max(0, 190 - y)
-        row += bytes((92, 98, 110) if head or body else (200, 222, 246))
-    rows.append(bytes(row))
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-png += chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
-open(sys.argv[1], "wb").write(png)
-EOF
+python3 "$(dirname "$0")/lib/photo.py" "$T/photo.png" 180
 
 D=$T/reg
 "$SC" init --db "$D" --province 36 --public-url http://127.0.0.1:8080 >/dev/null &&
