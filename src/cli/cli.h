@@ -3,10 +3,10 @@
 #define SKILLCERT_CLI_H
 
 #include <getopt.h>
-#include "skillcert/err.h"
-#include "skillcert/buf.h"
-#include "skillcert/json.h"
-#include "skillcert/registry.h"
+#include "skillcert/base/err.h"
+#include "skillcert/base/buf.h"
+#include "skillcert/base/json.h"
+#include "skillcert/store/registry.h"
 
 /* Options every subcommand takes. */
 struct cli {
@@ -33,6 +33,8 @@ void cli_init(struct cli *c);
 void cli_done(struct cli *c);
 /* Reads the passphrase (file or SKILLCERT_PASSPHRASE); NULL if none. */
 const char *cli_passphrase(struct cli *c);
+/* SKILLCERT_MAP_GB as a map size, 0 = the default. */
+size_t cli_map_size(void);
 int cli_open(struct cli *c, int flags, struct registry **r, struct err *e);
 /* Commits *txn (always consumed, set to NULL); 0 or an error in e. */
 int cli_commit(MDB_txn **txn, struct err *e);

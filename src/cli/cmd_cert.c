@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "skillcert/issue.h"
-#include "skillcert/text.h"
+#include "skillcert/issue/issue.h"
+#include "skillcert/base/hex.h"
+#include "skillcert/base/date.h"
+#include "skillcert/model/level.h"
 
 static const char *
 row_status_name(int s)
@@ -233,7 +235,7 @@ cert_json(struct json *j, struct registry *r, const struct cert_record *rec)
 	json_kstr(j, "certno", rec->cert.no);
 	json_kstr(j, "status", cert_status_name(rec->status));
 	if (rec->status == CERT_REVOKED) {
-		json_kstr(j, "revoke_reason", revoke_reason_name(rec->reason));
+		json_kstr(j, "revoke_reason", cert_reason_name(rec->reason));
 		json_kint(j, "revoked_at", rec->revoked_at);
 		if (rec->revoke_note[0])
 			json_kstr(j, "revoke_note", rec->revoke_note);
@@ -274,7 +276,7 @@ cert_text(struct registry *r, const struct cert_record *rec)
 	printf("证书编号     %s\n", rec->cert.no);
 	printf("状态         %s", rec->status == CERT_VALID ? "有效 (valid)" : "已撤销 (revoked)");
 	if (rec->status == CERT_REVOKED)
-		printf(": %s%s%s", revoke_reason_name(rec->reason),
+		printf(": %s%s%s", cert_reason_name(rec->reason),
 		    rec->revoke_note[0] ? " - " : "", rec->revoke_note);
 	printf("\n姓名         %s\n", rec->cert.name);
 	printf("证件         %s %s\n", idt ? idt->name : "?", rec->cert.id_number);
@@ -313,7 +315,7 @@ one_cert_cmd(int argc, char **argv, const char *usage, int which)
 			continue;
 		switch (ch) {
 		case 'r':
-			if ((reason = revoke_reason_parse(optarg)) == 0) {
+			if ((reason = cert_reason_parse(optarg)) == 0) {
 				err_set(&e, ERR_USAGE, "--reason must be issued-in-error, "
 				    "fraud, reissued, holder-request or org-suspended");
 				return cli_fail(&c, &e);
@@ -339,7 +341,7 @@ one_cert_cmd(int argc, char **argv, const char *usage, int which)
 	if ((rc = registry_txn_begin(r, which != 'r', &txn, &e)) != 0)
 		goto out;
 	if (which == 'r') {
-		struct tlog_head h;
+		struct sth h;
 		if ((rc = registry_revoke(r, txn, argv[optind], reason, note,
 		    r->authority.kid, &e)) != 0 ||
 		    (rc = registry_sign_head(r, txn, &h, &e)) != 0)
@@ -382,7 +384,7 @@ one_cert_cmd(int argc, char **argv, const char *usage, int which)
 		buf_free(&b);
 	} else if (which == 'r') {
 		if (!c.quiet)
-			printf("revoked %s (%s)\n", rec.cert.no, revoke_reason_name(reason));
+			printf("revoked %s (%s)\n", rec.cert.no, cert_reason_name(reason));
 	} else {
 		cert_text(r, &rec);
 	}

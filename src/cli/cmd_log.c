@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "skillcert/logview.h"
-#include "skillcert/server.h"
-#include "skillcert/trust.h"
+#include "skillcert/store/logview.h"
+#include "skillcert/server/server.h"
+#include "skillcert/publish/bundle.h"
+#include "skillcert/trust/trust.h"
 
 /* Pretty enough for people: the JSON, one key per line at top level. */
 static void
@@ -138,16 +139,8 @@ cmd_trust(int argc, char **argv)
 	if ((rc = cli_open(&c, 0, &r, &e)) != 0 ||
 	    (rc = registry_load_secrets(r, cli_passphrase(&c), &e)) != 0 ||
 	    (rc = registry_txn_begin(r, 0, &txn, &e)) != 0 ||
-	    (rc = trust_build(r, txn, &b, &e)) != 0)
+	    (rc = bundle_publish(r, txn, &b, &e)) != 0)
 		goto out;
-	/* Kept in the registry too, for the server to serve. */
-	{
-		MDB_val k = { 12, "trust_bundle" }, v = { b.len, b.data };
-		if ((rc = mdb_put(txn, r->meta, &k, &v, 0)) != 0) {
-			rc = err_set(&e, ERR_DB, "store bundle: %s", mdb_strerror(rc));
-			goto out;
-		}
-	}
 	if ((rc = cli_commit(&txn, &e)) != 0)
 		goto out;
 	char path[PATH_MAX];

@@ -5,7 +5,8 @@
 #include <time.h>
 
 #include "cli.h"
-#include "skillcert/text.h"
+#include "skillcert/base/hex.h"
+#include "skillcert/base/date.h"
 
 static void
 org_usage(void)

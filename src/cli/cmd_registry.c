@@ -44,7 +44,8 @@ cmd_init(int argc, char **argv)
 		err_set(&e, ERR_USAGE, "init needs --province NN and --public-url URL");
 		return cli_fail(&c, &e);
 	}
-	rc = registry_init(c.db, c.keys, province, url, catdir, cli_passphrase(&c), &e);
+	rc = registry_init(c.db, &(struct registry_opts){ c.keys, 0,
+	    cli_map_size() }, province, url, catdir, cli_passphrase(&c), &e);
 	if (rc) {
 		cli_done(&c);
 		return cli_fail(&c, &e);

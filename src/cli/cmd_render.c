@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "skillcert/render.h"
-#include "skillcert/text.h"
+#include "skillcert/render/render.h"
+#include "skillcert/base/date.h"
+#include "skillcert/model/level.h"
 
 struct job {
 	struct registry *r;

@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "skillcert/text.h"
-#include "skillcert/verify.h"
+#include "skillcert/base/date.h"
+#include "skillcert/trust/verify.h"
+#include "skillcert/model/level.h"
 
 int
 cmd_verify(int argc, char **argv)
@@ -84,7 +85,7 @@ cmd_verify(int argc, char **argv)
 		struct json j;
 		json_init(&j, &b);
 		json_obj_begin(&j);
-		json_kstr(&j, "verdict", verdict_name(res.verdict));
+		json_kstr(&j, "verdict", verify_verdict_name(res.verdict));
 		json_kint(&j, "exit", rc);
 		json_kstr(&j, "authority_key", hex);
 		json_key(&j, "checks");
@@ -122,7 +123,7 @@ cmd_verify(int argc, char **argv)
 		buf_free(&b);
 	} else {
 		printf("%s  %s (%s)\n", res.have_cert ? res.cert.no : "(no certificate)",
-		    verdict_cn(res.verdict), verdict_name(res.verdict));
+		    verify_verdict_cn(res.verdict), verify_verdict_name(res.verdict));
 		for (int i = 0; i < res.nchecks; i++)
 			printf("  [%s] %-16s %s\n", res.checks[i].ok > 0 ? " ok " :
 			    res.checks[i].ok == 0 ? "FAIL" : " ?? ", res.checks[i].name,

@@ -6,13 +6,14 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "skillcert/text.h"
 
 void
 cli_init(struct cli *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->db = registry_default_dir();
+	const char *d = getenv("SKILLCERT_DB");
+
+	c->db = d && *d ? d : REG_DIR_DEFAULT;
 	optind = 1;
 }
 
@@ -66,10 +67,23 @@ cli_passphrase(struct cli *c)
 	return NULL;
 }
 
+/* The map is sparse: its size only bounds growth. SKILLCERT_MAP_GB
+ * lowers it where address space is short (valgrind maps at most ~32 GB). */
+size_t
+cli_map_size(void)
+{
+	const char *s = getenv("SKILLCERT_MAP_GB");
+	long gb = s ? strtol(s, NULL, 10) : 0;
+
+	return gb > 0 && gb <= 1 << 20 ? (size_t)gb << 30 : 0;
+}
+
 int
 cli_open(struct cli *c, int flags, struct registry **r, struct err *e)
 {
-	return registry_open(r, c->db, c->keys, flags, e);
+	struct registry_opts o = { c->keys, flags, cli_map_size() };
+
+	return registry_open(r, c->db, &o, e);
 }
 
 int

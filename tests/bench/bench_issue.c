@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "gen.h"
-#include "skillcert/issue.h"
-#include "skillcert/registry.h"
+#include "skillcert/issue/issue.h"
+#include "skillcert/store/registry.h"
 
 #define ORG GEN_ORG
 
@@ -80,8 +80,7 @@ main(int argc, char **argv)
 		char p2[64];
 		struct registry *r2;
 		snprintf(p2, sizeof(p2), "%s/reg2", dir);
-		r2 = gen_registry(p2);
-		r2->bench_no_log = 1;
+		r2 = gen_registry_flags(p2, REG_NO_LOG);
 		if ((t_log = issue_all(r2, total, per, today)) < 0)
 			return 1;
 		registry_close(r2);

@@ -14,7 +14,7 @@
 
 #include <hpdf.h>
 
-#include "skillcert/render.h"
+#include "skillcert/render/render.h"
 
 #define WENKAI "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 #define THREAD_STACK (1u << 20) /* libharu keeps a 128 KB array on it */

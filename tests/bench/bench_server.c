@@ -14,9 +14,9 @@
 #include <time.h>
 
 #include "gen.h"
-#include "skillcert/issue.h"
-#include "skillcert/registry.h"
-#include "skillcert/server.h"
+#include "skillcert/issue/issue.h"
+#include "skillcert/store/registry.h"
+#include "skillcert/server/server.h"
 
 #define ORG "S000036000001"
 #define ROSTER 10000
@@ -62,8 +62,8 @@ gen(const char *dir, unsigned total, const char *sample)
 	double t0 = now();
 
 	date_from_ymd(2024, 6, 1, &today);
-	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
-	    registry_open(&r, dir, NULL, 0, &e) || registry_load_secrets(r, NULL, &e) ||
+	if (registry_init(dir, gen_opts(0), 36, "https://cert.example.cn", NULL, NULL, &e) ||
+	    registry_open(&r, dir, gen_opts(0), &e) || registry_load_secrets(r, NULL, &e) ||
 	    registry_txn_begin(r, 0, &txn, &e)) {
 		fprintf(stderr, "gen: %s\n", e.msg);
 		return 1;

@@ -1,6 +1,6 @@
 /* bench_tlog.c - the transparency log at a million leaves: appends/s, and
  * inclusion proofs from stored subtrees against recomputing the proof from
- * every leaf (the tlog_root_of way), measured in the same run.
+ * every leaf (the merkle_root_of way), measured in the same run.
  *
  * usage: bench_tlog [leaves]   (default 1000000; the environment is opened
  * MDB_NOSYNC so the figures are the log's work, not the disk's fsync) */
@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "skillcert/tlog.h"
+#include "skillcert/store/tlog.h"
 
-#define HL TLOG_HASH_LEN
+#define HL MERKLE_HASH_LEN
 #define BATCH 1000
 #define NPROOF 20000
 #define NNAIVE 3
@@ -61,10 +61,10 @@ naive_path(const uint8_t (*lh)[HL], uint64_t n, uint64_t m,
 	k = split_of(n);
 	if (m < k) {
 		naive_path(lh, k, m, out, np);
-		tlog_root_of(lh + k, n - k, out[(*np)++]);
+		merkle_root_of(lh + k, n - k, out[(*np)++]);
 	} else {
 		naive_path(lh + k, n - k, m - k, out, np);
-		tlog_root_of(lh, k, out[(*np)++]);
+		merkle_root_of(lh, k, out[(*np)++]);
 	}
 }
 
@@ -83,7 +83,7 @@ naive_prove(MDB_txn *txn, const struct tlog *t, uint64_t size, uint64_t idx,
 		return -1;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && i < size;
 	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
-		tlog_hash_leaf(v.mv_data, v.mv_size, lh[i++]);
+		merkle_hash_leaf(v.mv_data, v.mv_size, lh[i++]);
 	mdb_cursor_close(c);
 	if (i != size)
 		return -1;
@@ -108,11 +108,11 @@ int
 main(int argc, char **argv)
 {
 	char dir[] = "/tmp/bench_tlog.XXXXXX";
-	uint8_t leaf[TLOG_LEAF_LEN], root[HL];
-	uint8_t path[TLOG_MAX_PROOF][HL], npath[TLOG_MAX_PROOF][HL];
+	uint8_t leaf[LOGLEAF_LEN], root[HL];
+	uint8_t path[MERKLE_PROOF_MAX][HL], npath[MERKLE_PROOF_MAX][HL];
 	uint8_t (*lh)[HL] = NULL;
 	const uint8_t *lp;
-	struct tlog_leaf l;
+	struct logleaf l;
 	struct tlog t;
 	struct err e;
 	MDB_env *env = NULL;
@@ -146,7 +146,7 @@ main(int argc, char **argv)
 	txn = NULL;
 
 	memset(&l, 0, sizeof(l));
-	l.event = TLOG_ISSUE;
+	l.event = LOGLEAF_ISSUE;
 	l.level = 3;
 	l.assessed_on = l.issued_on = 19900;
 	t0 = now();
@@ -161,7 +161,7 @@ main(int argc, char **argv)
 			    (unsigned long long)(i % 999999 + 1));
 			l.time = 1700000000 + (int64_t)i;
 			memcpy(l.cert_hash, &i, sizeof(i));
-			tlog_leaf_encode(&l, leaf);
+			logleaf_encode(&l, leaf);
 			if (tlog_append(&t, txn, leaf, sizeof(leaf), &idx, &e)
 			    != 0) {
 				fprintf(stderr, "append %llu: %s\n",
@@ -178,7 +178,7 @@ main(int argc, char **argv)
 	}
 	t_app = now() - t0;
 	printf("append: %llu leaves of %d bytes in txns of %d: %.2f s, "
-	    "%.0f appends/s\n", (unsigned long long)n, TLOG_LEAF_LEN, BATCH,
+	    "%.0f appends/s\n", (unsigned long long)n, LOGLEAF_LEN, BATCH,
 	    t_app, (double)n / t_app);
 
 	if ((rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0 ||
@@ -208,8 +208,8 @@ main(int argc, char **argv)
 		if (tlog_prove_inclusion(&t, txn, q[i], n, path, &np, &e) != 0 ||
 		    tlog_get_leaf(&t, txn, q[i], &lp, &ln, &e) != 0)
 			goto out;
-		tlog_hash_leaf(lp, ln, h);
-		if (tlog_verify_inclusion(h, q[i], n,
+		merkle_hash_leaf(lp, ln, h);
+		if (merkle_verify_inclusion(h, q[i], n,
 		    (const uint8_t (*)[HL])path, np, root, &e) != 0) {
 			fprintf(stderr, "verify: %s\n", e.msg);
 			goto out;

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "gen.h"
-#include "skillcert/issue.h"
-#include "skillcert/trust.h"
-#include "skillcert/verify.h"
+#include "skillcert/issue/issue.h"
+#include "skillcert/publish/bundle.h"
+#include "skillcert/trust/trust.h"
+#include "skillcert/trust/verify.h"
 
 int
 main(int argc, char **argv)
@@ -65,7 +66,7 @@ main(int argc, char **argv)
 			goto fail;
 		buf_cstr(&tok[i]);
 	}
-	if (trust_build(r, txn, &b, &e) || trust_parse(b.data, b.len, &t, &e))
+	if (bundle_build(r, txn, &b, &e) || trust_parse(b.data, b.len, &t, &e))
 		goto fail;
 	mdb_txn_commit(txn);
 	registry_close(r);

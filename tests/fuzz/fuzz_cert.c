@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skillcert/cert.h"
+#include "skillcert/model/cert.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skillcert/http_parse.h"
-#include "skillcert/text.h"
+#include "skillcert/server/http_parse.h"
+#include "skillcert/base/utf8.h"
 
 static void
 check_target(const char *s, size_t n)

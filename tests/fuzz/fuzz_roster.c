@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skillcert/err.h"
-#include "skillcert/roster.h"
-#include "skillcert/text.h"
+#include "skillcert/base/err.h"
+#include "skillcert/roster/roster.h"
+#include "skillcert/base/utf8.h"
+#include "skillcert/model/person.h"
+#include "skillcert/roster/photo.h"
 
 static void
 check_fields(const char *s)
@@ -19,8 +21,8 @@ check_fields(const char *s)
 	if ((copy = malloc(n + 1)) == NULL)
 		return;
 	memcpy(copy, s, n + 1);
-	(void)idcard_check(copy, &e);
-	(void)name_check(s, &e);
+	(void)person_check_idcard(copy, &e);
+	(void)person_check_name(s, &e);
 	(void)photo_check((const unsigned char *)s, n, 1 << 20, &w, &h, &e);
 	free(copy);
 }

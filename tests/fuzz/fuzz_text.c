@@ -5,8 +5,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "skillcert/buf.h"
-#include "skillcert/text.h"
+#include "skillcert/base/buf.h"
+#include "skillcert/base/utf8.h"
+#include "skillcert/base/base32.h"
+#include "skillcert/base/hex.h"
+#include "skillcert/base/html.h"
+#include "skillcert/base/mask.h"
+#include "skillcert/base/date.h"
+#include "skillcert/base/json.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

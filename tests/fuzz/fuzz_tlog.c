@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skillcert/tlog.h"
+#include "skillcert/store/tlog.h"
 
-#define HL TLOG_HASH_LEN
+#define HL MERKLE_HASH_LEN
 
 static uint64_t
 be64(const uint8_t *p)
@@ -44,28 +44,28 @@ pick_size(const uint8_t *p, uint8_t mode)
 static void
 fuzz_leaf(const uint8_t *p, size_t n)
 {
-	uint8_t enc[TLOG_LEAF_LEN];
-	struct tlog_leaf l;
+	uint8_t enc[LOGLEAF_LEN];
+	struct logleaf l;
 	struct err e;
 
-	if (tlog_leaf_decode(p, n, &l, &e) != 0)
+	if (logleaf_decode(p, n, &l, &e) != 0)
 		return;
-	tlog_leaf_encode(&l, enc);
-	if (n != TLOG_LEAF_LEN || memcmp(enc, p, n) != 0)
+	logleaf_encode(&l, enc);
+	if (n != LOGLEAF_LEN || memcmp(enc, p, n) != 0)
 		abort();
 }
 
 static void
 fuzz_head(const uint8_t *p, size_t n)
 {
-	uint8_t enc[TLOG_HEAD_LEN];
-	struct tlog_head h;
+	uint8_t enc[STH_LEN];
+	struct sth h;
 	struct err e;
 
-	if (tlog_head_decode(p, n, &h, &e) != 0)
+	if (sth_decode(p, n, &h, &e) != 0)
 		return;
-	tlog_head_encode(&h, enc);
-	if (n != TLOG_HEAD_LEN || memcmp(enc, p, n) != 0)
+	sth_encode(&h, enc);
+	if (n != STH_LEN || memcmp(enc, p, n) != 0)
 		abort();
 }
 
@@ -87,7 +87,7 @@ fuzz_inclusion(const uint8_t *p, size_t n)
 	index = pick_size(p + 1, p[0]);
 	size = pick_size(p + 9, p[0] >> 2);
 	np = (n - 17 - 2 * HL) / HL;
-	if (!valid_code(tlog_verify_inclusion(p + 17, index, size,
+	if (!valid_code(merkle_verify_inclusion(p + 17, index, size,
 	    np ? (const uint8_t (*)[HL])(p + 17 + 2 * HL) : NULL, np,
 	    p + 17 + HL, &e)))
 		abort();
@@ -105,7 +105,7 @@ fuzz_consistency(const uint8_t *p, size_t n)
 	m = pick_size(p + 1, p[0]);
 	size = pick_size(p + 9, p[0] >> 2);
 	np = (n - 17 - 2 * HL) / HL;
-	if (!valid_code(tlog_verify_consistency(m, size, p + 17, p + 17 + HL,
+	if (!valid_code(merkle_verify_consistency(m, size, p + 17, p + 17 + HL,
 	    np ? (const uint8_t (*)[HL])(p + 17 + 2 * HL) : NULL, np, &e)))
 		abort();
 }
@@ -133,10 +133,10 @@ ref_path(const uint8_t (*lh)[HL], uint64_t n, uint64_t m, uint8_t (*out)[HL],
 	k = split_of(n);
 	if (m < k) {
 		ref_path(lh, k, m, out, np);
-		tlog_root_of(lh + k, n - k, out[(*np)++]);
+		merkle_root_of(lh + k, n - k, out[(*np)++]);
 	} else {
 		ref_path(lh + k, n - k, m - k, out, np);
-		tlog_root_of(lh, k, out[(*np)++]);
+		merkle_root_of(lh, k, out[(*np)++]);
 	}
 }
 
@@ -148,23 +148,23 @@ ref_subproof(const uint8_t (*lh)[HL], uint64_t n, uint64_t m, int b,
 
 	if (m == n) {
 		if (!b)
-			tlog_root_of(lh, m, out[(*np)++]);
+			merkle_root_of(lh, m, out[(*np)++]);
 		return;
 	}
 	k = split_of(n);
 	if (m <= k) {
 		ref_subproof(lh, k, m, b, out, np);
-		tlog_root_of(lh + k, n - k, out[(*np)++]);
+		merkle_root_of(lh + k, n - k, out[(*np)++]);
 	} else {
 		ref_subproof(lh + k, n - k, m - k, 0, out, np);
-		tlog_root_of(lh, k, out[(*np)++]);
+		merkle_root_of(lh, k, out[(*np)++]);
 	}
 }
 
 static void
 fuzz_selfcheck(const uint8_t *p, size_t n)
 {
-	uint8_t lh[64][HL], path[TLOG_MAX_PROOF][HL], r1[HL], r2[HL];
+	uint8_t lh[64][HL], path[MERKLE_PROOF_MAX][HL], r1[HL], r2[HL];
 	uint64_t size, a, i;
 	unsigned bit;
 	struct err e;
@@ -180,35 +180,35 @@ fuzz_selfcheck(const uint8_t *p, size_t n)
 	/* Leaves: consecutive slices of the rest, some empty. */
 	chunk = n / size;
 	for (i = 0; i < size; i++)
-		tlog_hash_leaf(p + i * chunk, chunk, lh[i]);
-	tlog_root_of((const uint8_t (*)[HL])lh, size, r2);
+		merkle_hash_leaf(p + i * chunk, chunk, lh[i]);
+	merkle_root_of((const uint8_t (*)[HL])lh, size, r2);
 
 	if (a < size) {
 		ref_path((const uint8_t (*)[HL])lh, size, a, path, &np);
-		if (tlog_verify_inclusion(lh[a], a, size,
+		if (merkle_verify_inclusion(lh[a], a, size,
 		    (const uint8_t (*)[HL])path, np, r2, &e) != 0)
 			abort();
 		if (np > 0) {
 			bit %= (unsigned)(np * HL * 8);
 			path[bit / (HL * 8)][bit / 8 % HL] ^=
 			    (uint8_t)(1 << (bit % 8));
-			if (tlog_verify_inclusion(lh[a], a, size,
+			if (merkle_verify_inclusion(lh[a], a, size,
 			    (const uint8_t (*)[HL])path, np, r2, &e) !=
 			    ERR_CRYPTO)
 				abort();
 		}
 	}
 	np = 0;
-	tlog_root_of((const uint8_t (*)[HL])lh, a, r1);
+	merkle_root_of((const uint8_t (*)[HL])lh, a, r1);
 	if (a > 0)
 		ref_subproof((const uint8_t (*)[HL])lh, size, a, 1, path, &np);
-	if (tlog_verify_consistency(a, size, r1, r2,
+	if (merkle_verify_consistency(a, size, r1, r2,
 	    (const uint8_t (*)[HL])path, np, &e) != 0)
 		abort();
 	if (np > 0) {
 		bit %= (unsigned)(np * HL * 8);
 		path[bit / (HL * 8)][bit / 8 % HL] ^= (uint8_t)(1 << (bit % 8));
-		if (tlog_verify_consistency(a, size, r1, r2,
+		if (merkle_verify_consistency(a, size, r1, r2,
 		    (const uint8_t (*)[HL])path, np, &e) != ERR_CRYPTO)
 			abort();
 	}

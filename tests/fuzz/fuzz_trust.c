@@ -5,15 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "skillcert/trust.h"
-#include "skillcert/verify.h"
+#include "skillcert/trust/trust.h"
+#include "skillcert/trust/verify.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trust t;
-	struct tlog_head h;
-	uint8_t leaf[TLOG_LEAF_LEN], path[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	struct sth h;
+	uint8_t leaf[LOGLEAF_LEN], path[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
 	uint64_t index;
 	size_t np;
 	char why[128];
@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		trust_free(&t);
 	}
 	if (verify_parse_proof((const char *)data, size, &h, leaf, &index, path,
-	    &np, why, sizeof(why)) == 0 && np > TLOG_MAX_PROOF)
+	    &np, why, sizeof(why)) == 0 && np > MERKLE_PROOF_MAX)
 		abort();
 	return 0;
 }

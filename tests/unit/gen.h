@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "skillcert/buf.h"
-#include "skillcert/registry.h"
-#include "skillcert/text.h"
+#include "skillcert/base/buf.h"
+#include "skillcert/store/registry.h"
+#include "skillcert/base/date.h"
 
 #define GEN_ORG "S000036000001"
 
@@ -78,18 +78,33 @@ gen_org(struct registry *r, MDB_txn *txn, const char *code, const char *scope,
 	return 0;
 }
 
+/* Options for tests: SKILLCERT_MAP_GB (set under valgrind, which maps at
+ * most ~32 GB) as the map size. */
+static inline const struct registry_opts *
+gen_opts(int flags)
+{
+	static struct registry_opts o;
+	const char *s = getenv("SKILLCERT_MAP_GB");
+	long gb = s ? strtol(s, NULL, 10) : 0;
+
+	o.keysdir = NULL;
+	o.flags = flags;
+	o.mapsize = gb > 0 && gb <= 1 << 20 ? (size_t)gb << 30 : 0;
+	return &o;
+}
+
 /* A new registry at dir (province 36, keys unencrypted and loaded) with
  * GEN_ORG filed for 养老护理员 levels 5-1, Ed25519. Exits on failure:
  * only tests and benchmarks use it. */
 static inline struct registry *
-gen_registry(const char *dir)
+gen_registry_flags(const char *dir, int flags)
 {
 	struct registry *r;
 	struct err e;
 	MDB_txn *txn;
 
-	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
-	    registry_open(&r, dir, NULL, 0, &e) || registry_load_secrets(r, NULL, &e) ||
+	if (registry_init(dir, gen_opts(0), 36, "https://cert.example.cn", NULL, NULL, &e) ||
+	    registry_open(&r, dir, gen_opts(flags), &e) || registry_load_secrets(r, NULL, &e) ||
 	    registry_txn_begin(r, 0, &txn, &e) ||
 	    gen_org(r, txn, GEN_ORG, "养老护理员:5-1", KEY_ED25519, &e)) {
 		fprintf(stderr, "gen_registry %s: %s\n", dir, e.msg);
@@ -98,6 +113,12 @@ gen_registry(const char *dir)
 	if (mdb_txn_commit(txn) != 0)
 		exit(2);
 	return r;
+}
+
+static inline struct registry *
+gen_registry(const char *dir)
+{
+	return gen_registry_flags(dir, 0);
 }
 
 static inline double

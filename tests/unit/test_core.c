@@ -7,10 +7,11 @@
 #include <unistd.h>
 
 #include "test.h"
-#include "skillcert/cert.h"
-#include "skillcert/catalog.h"
-#include "skillcert/org.h"
-#include "skillcert/text.h"
+#include "skillcert/model/cert.h"
+#include "skillcert/model/catalog.h"
+#include "skillcert/model/org.h"
+#include "skillcert/base/date.h"
+#include "skillcert/model/level.h"
 
 static void
 test_certno(void)
@@ -194,7 +195,7 @@ test_catalog(void)
 	CHECK_EQ_INT(catalog_parse(&c, CAT_OCCUPATIONS, occ, strlen(occ), &e), 0);
 	CHECK_EQ_INT(c.nocc, 3);
 	o = catalog_occ_by_name(&c, "家政服务员");
-	CHECK(o != NULL && occ_has_trade(o, "母婴护理员") && !occ_has_trade(o, "厨师"));
+	CHECK(o != NULL && catalog_occ_has_trade(o, "母婴护理员") && !catalog_occ_has_trade(o, "厨师"));
 	CHECK(o && !(o->levels & (1 << 1)) && (o->levels & (1 << 2)));
 	o = catalog_occ_by_name(&c, "营养配餐员");
 	CHECK(o && !(o->levels & (1 << 5))); /* no 五级 */
@@ -225,7 +226,7 @@ test_catalog(void)
 	memset(&org, 0, sizeof(org));
 	CHECK_EQ_INT(org_scope_parse(&c, "养老护理员:5-1,家政服务员:5-3", &org, &e), 0);
 	uint8_t p[4];
-	occ_code_pack("4-10-01-06", p);
+	cert_occ_pack("4-10-01-06", p);
 	CHECK_EQ_INT(org_scope_allows(&org, p, 3), 0);
 	CHECK(org_scope_allows(&org, p, 2) != 0);
 	CHECK(org_scope_parse(&c, "家政服务员:5-1", &org, &e) != 0); /* 一级 undefined */

@@ -13,8 +13,8 @@
 
 #include "test.h"
 #include "gen.h"
-#include "skillcert/issue.h"
-#include "skillcert/registry.h"
+#include "skillcert/issue/issue.h"
+#include "skillcert/store/registry.h"
 
 #define ORG GEN_ORG
 #define NBATCH 12
@@ -44,7 +44,7 @@ issue_all(void)
 	struct buf b = BUF_INIT;
 	char batch[16];
 
-	if (registry_open(&r, dir, NULL, 0, &e) != 0)
+	if (registry_open(&r, dir, gen_opts(0), &e) != 0)
 		return 3;
 	for (int i = 0; i < NBATCH; i++) {
 		struct issue_opts o;
@@ -84,7 +84,7 @@ read_loop(double seconds)
 	long reads = 0;
 	struct timespec t0, t;
 
-	if (registry_open(&r, dir, NULL, REG_RDONLY, &e) != 0)
+	if (registry_open(&r, dir, gen_opts(REG_RDONLY), &e) != 0)
 		return 100;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
@@ -183,7 +183,7 @@ main(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	/* Every candidate exactly once, contiguous sequences, valid signatures. */
-	CHECK_EQ_INT(registry_open(&r, dir, NULL, REG_RDONLY, &e), 0);
+	CHECK_EQ_INT(registry_open(&r, dir, gen_opts(REG_RDONLY), &e), 0);
 	k->r = r;
 	k->ids = malloc((size_t)NBATCH * PER_BATCH * 2 * 19);
 	CHECK_EQ_INT(registry_txn_begin(r, 1, &k->txn, &e), 0);

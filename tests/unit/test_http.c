@@ -10,11 +10,12 @@
 
 #include "test.h"
 #include "gen.h"
-#include "skillcert/http_parse.h"
-#include "skillcert/issue.h"
-#include "skillcert/ratelimit.h"
-#include "skillcert/registry.h"
-#include "skillcert/server.h"
+#include "skillcert/server/http_parse.h"
+#include "skillcert/issue/issue.h"
+#include "skillcert/server/ratelimit.h"
+#include "skillcert/store/registry.h"
+#include "skillcert/server/server.h"
+#include "skillcert/base/siphash.h"
 
 #define ORG "S000036000001"
 
@@ -235,9 +236,9 @@ test_ratelimit(void)
 	/* SipHash-2-4 reference vectors (the paper's Appendix A). */
 	for (i = 0; i < 15; i++)
 		msg[i] = (uint8_t)i;
-	CHECK(siphash24(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, msg, 15) ==
+	CHECK(siphash_24(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, msg, 15) ==
 	    0xa129ca6149be45e5ULL);
-	CHECK(siphash24(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, msg, 0) ==
+	CHECK(siphash_24(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, msg, 0) ==
 	    0x726fdb47dd0e0e31ULL);
 	(void)key;
 
@@ -299,8 +300,8 @@ make_registry(void)
 		return -1;
 	strcat(dir, "/reg");
 	date_from_ymd(2024, 6, 1, &today);
-	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
-	    registry_open(&r, dir, NULL, 0, &e) ||
+	if (registry_init(dir, gen_opts(0), 36, "https://cert.example.cn", NULL, NULL, &e) ||
+	    registry_open(&r, dir, gen_opts(0), &e) ||
 	    registry_load_secrets(r, NULL, &e) ||
 	    registry_txn_begin(r, 0, &txn, &e)) {
 		fprintf(stderr, "setup: %s\n", e.msg);

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "test.h"
-#include "skillcert/qr.h"
-#include "skillcert/render.h"
+#include "skillcert/render/qr.h"
+#include "skillcert/render/render.h"
 
 /* A 24x32 baseline JPEG made once with ImageMagick:
  * convert -size 24x32 gradient:'#e8c8a8-#604030' -strip -quality 70 */

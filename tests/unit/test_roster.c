@@ -7,9 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "skillcert/err.h"
-#include "skillcert/roster.h"
-#include "skillcert/text.h"
+#include "skillcert/base/err.h"
+#include "skillcert/roster/roster.h"
+#include "skillcert/base/utf8.h"
+#include "skillcert/model/person.h"
+#include "skillcert/roster/photo.h"
 #include "test.h"
 
 #define HDR "姓名,证件类型,证件号码,职业,等级,评价方式,考核日期"
@@ -382,22 +384,22 @@ test_idcard(void)
 	int i;
 
 	strcpy(id, "11010519491231002X");
-	CHECK_EQ_INT(idcard_check(id, &e), 0);
+	CHECK_EQ_INT(person_check_idcard(id, &e), 0);
 	strcpy(id, "34052419800101001X");
-	CHECK_EQ_INT(idcard_check(id, &e), 0);
+	CHECK_EQ_INT(person_check_idcard(id, &e), 0);
 	strcpy(id, "34052419800101001x");
-	CHECK_EQ_INT(idcard_check(id, &e), 0);
+	CHECK_EQ_INT(person_check_idcard(id, &e), 0);
 	CHECK_STR(id, "34052419800101001X");
 	CHECK_EQ_INT(id_check_char("11010519491231002"), 'X');
 	/* Full-width digits and Ｘ become ASCII, only when valid. */
 	strcpy(id, "１１０１０５１９４９１２３１００２ｘ");
-	CHECK_EQ_INT(idcard_check(id, &e), 0);
+	CHECK_EQ_INT(person_check_idcard(id, &e), 0);
 	CHECK_STR(id, "11010519491231002X");
 	strcpy(id, "１１０１０５１９４９１２３１００２３");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK_STR(id, "１１０１０５１９４９１２３１００２３");
 	strcpy(id, "1101一519491231002X");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "character 5 is not a digit") != NULL);
 
 	/* Every single changed digit in the first 17 is caught. */
@@ -405,49 +407,49 @@ test_idcard(void)
 		strcpy(id, "11010519491231002X");
 		id[i] = id[i] == '9' ? '0' : (char)(id[i] + 1);
 		err_clear(&e);
-		if (idcard_check(id, &e) != ERR_INVALID)
+		if (person_check_idcard(id, &e) != ERR_INVALID)
 			fprintf(stderr, "accepted %s\n", id);
-		CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+		CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	}
 	strcpy(id, "110105194912310023");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "should be X, not 3") != NULL);
 	strcpy(id, "110105194912310021");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK_STR(id, "110105194912310021"); /* untouched when invalid */
 
 	strcpy(id, "11010519491231002");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "17 characters") != NULL);
 	strcpy(id, "");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	strcpy(id, "1101051949123A002X");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "character 14") != NULL);
 	strcpy(id, "11010519491231002Y");
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 
 	/* Birth dates: not real, before 1900, in the future. The check
 	 * character is right each time, so only the date can fail. */
 	strcpy(id, "34052419800230001");
 	id[17] = id_check_char(id);
 	id[18] = '\0';
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "19800230") != NULL && strstr(e.msg, "real date"));
 	strcpy(id, "34052418991231001");
 	id[17] = id_check_char(id);
 	id[18] = '\0';
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "1900") != NULL);
 	strcpy(id, "34052420991231001");
 	id[17] = id_check_char(id);
 	id[18] = '\0';
-	CHECK_EQ_INT(idcard_check(id, &e), ERR_INVALID);
+	CHECK_EQ_INT(person_check_idcard(id, &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "future") != NULL);
 	strcpy(id, "34052420000229001");
 	id[17] = id_check_char(id);
 	id[18] = '\0';
-	CHECK_EQ_INT(idcard_check(id, &e), 0); /* 2000 is a leap year */
+	CHECK_EQ_INT(person_check_idcard(id, &e), 0); /* 2000 is a leap year */
 }
 
 static void
@@ -481,20 +483,20 @@ test_name(void)
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		err_clear(&e);
-		if (name_check(good[i], &e) != 0)
+		if (person_check_name(good[i], &e) != 0)
 			fprintf(stderr, "rejected %s: %s\n", good[i], e.msg);
-		CHECK_EQ_INT(name_check(good[i], &e), 0);
+		CHECK_EQ_INT(person_check_name(good[i], &e), 0);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err_clear(&e);
-		CHECK_EQ_INT(name_check(bad[i].name, &e), ERR_INVALID);
+		CHECK_EQ_INT(person_check_name(bad[i].name, &e), ERR_INVALID);
 		if (strstr(e.msg, bad[i].want) == NULL)
 			fprintf(stderr, "name %zu: \"%s\", wanted \"%s\"\n", i,
 			    e.msg, bad[i].want);
 		CHECK(strstr(e.msg, bad[i].want) != NULL);
 	}
 	/* 20 CJK characters (60 bytes) is the most. */
-	CHECK_EQ_INT(name_check("张三丰張三丰张三丰張三丰张三丰張三丰张三", &e), 0);
+	CHECK_EQ_INT(person_check_name("张三丰張三丰张三丰張三丰张三丰張三丰张三", &e), 0);
 }
 
 static uint32_t

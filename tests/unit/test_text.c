@@ -2,8 +2,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "skillcert/buf.h"
-#include "skillcert/text.h"
+#include "skillcert/base/buf.h"
+#include "skillcert/base/utf8.h"
+#include "skillcert/base/base32.h"
+#include "skillcert/base/hex.h"
+#include "skillcert/base/html.h"
+#include "skillcert/base/mask.h"
+#include "skillcert/base/date.h"
+#include "skillcert/base/json.h"
 #include "test.h"
 
 static int

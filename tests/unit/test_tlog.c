@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "skillcert/tlog.h"
+#include "skillcert/store/tlog.h"
 #include "test.h"
 
-#define HL TLOG_HASH_LEN
+#define HL MERKLE_HASH_LEN
 
 /* ---- test vectors ----
  * From the RFC 6962 reference tests of Google's certificate-transparency:
@@ -227,10 +227,10 @@ ref_path(const uint8_t (*lh)[HL], uint64_t n, uint64_t m, uint8_t (*out)[HL],
 	k = split_of(n);
 	if (m < k) {
 		ref_path(lh, k, m, out, np);
-		tlog_root_of(lh + k, n - k, out[(*np)++]);
+		merkle_root_of(lh + k, n - k, out[(*np)++]);
 	} else {
 		ref_path(lh + k, n - k, m - k, out, np);
-		tlog_root_of(lh, k, out[(*np)++]);
+		merkle_root_of(lh, k, out[(*np)++]);
 	}
 }
 
@@ -242,16 +242,16 @@ ref_subproof(const uint8_t (*lh)[HL], uint64_t n, uint64_t m, int b,
 
 	if (m == n) {
 		if (!b)
-			tlog_root_of(lh, m, out[(*np)++]);
+			merkle_root_of(lh, m, out[(*np)++]);
 		return;
 	}
 	k = split_of(n);
 	if (m <= k) {
 		ref_subproof(lh, k, m, b, out, np);
-		tlog_root_of(lh + k, n - k, out[(*np)++]);
+		merkle_root_of(lh + k, n - k, out[(*np)++]);
 	} else {
 		ref_subproof(lh + k, n - k, m - k, 0, out, np);
-		tlog_root_of(lh, k, out[(*np)++]);
+		merkle_root_of(lh, k, out[(*np)++]);
 	}
 }
 
@@ -279,7 +279,7 @@ node_key(uint8_t k[9], unsigned level, uint64_t index)
 static void
 test_vectors(void)
 {
-	uint8_t lh[8][HL], h[HL], path[TLOG_MAX_PROOF][HL], in[16], k9[9];
+	uint8_t lh[8][HL], h[HL], path[MERKLE_PROOF_MAX][HL], in[16], k9[9];
 	uint8_t kpath[3][HL];
 	struct tenv te;
 	struct err e;
@@ -290,11 +290,11 @@ test_vectors(void)
 
 	for (i = 0; i < 8; i++) {
 		n = unhex(kv_inputs[i], in);
-		tlog_hash_leaf(in, n, lh[i]);
+		merkle_hash_leaf(in, n, lh[i]);
 		CHECK(hash_eq_hex(lh[i], kv_nodes[i].hash));
 	}
 	for (i = 0; i <= 8; i++) {
-		tlog_root_of((const uint8_t (*)[HL])lh, i, h);
+		merkle_root_of((const uint8_t (*)[HL])lh, i, h);
 		CHECK(hash_eq_hex(h, kv_roots[i]));
 	}
 
@@ -337,7 +337,7 @@ test_vectors(void)
 		CHECK_EQ_INT(np, v->n);
 		CHECK(np == v->n && memcmp(path, kpath, np * HL) == 0);
 		unhex(kv_roots[v->b], h);
-		CHECK_EQ_INT(tlog_verify_inclusion(lh[v->a], v->a, v->b,
+		CHECK_EQ_INT(merkle_verify_inclusion(lh[v->a], v->a, v->b,
 		    (const uint8_t (*)[HL])kpath, v->n, h, &e), 0);
 	}
 	for (i = 0; i < sizeof(kv_cons) / sizeof(kv_cons[0]); i++) {
@@ -352,7 +352,7 @@ test_vectors(void)
 		CHECK(np == v->n && memcmp(path, kpath, np * HL) == 0);
 		unhex(kv_roots[v->a], r1);
 		unhex(kv_roots[v->b], r2);
-		CHECK_EQ_INT(tlog_verify_consistency(v->a, v->b, r1, r2,
+		CHECK_EQ_INT(merkle_verify_consistency(v->a, v->b, r1, r2,
 		    (const uint8_t (*)[HL])kpath, v->n, &e), 0);
 	}
 	CHECK_EQ_INT(tlog_audit_tree(&te.log, txn, &e), 0);
@@ -361,27 +361,27 @@ test_vectors(void)
 
 	/* Verifier corner cases (merkle_tree_test.cc VerifyConsistencyProof). */
 	unhex(kv_roots[0], h);
-	CHECK_EQ_INT(tlog_verify_consistency(0, 0, h, h, NULL, 0, &e), 0);
-	CHECK_EQ_INT(tlog_verify_consistency(0, 1, h, lh[0], NULL, 0, &e), 0);
-	CHECK_EQ_INT(tlog_verify_consistency(1, 1, lh[0], lh[0], NULL, 0, &e), 0);
-	CHECK_EQ_INT(tlog_verify_consistency(1, 1, lh[0], lh[1], NULL, 0, &e),
+	CHECK_EQ_INT(merkle_verify_consistency(0, 0, h, h, NULL, 0, &e), 0);
+	CHECK_EQ_INT(merkle_verify_consistency(0, 1, h, lh[0], NULL, 0, &e), 0);
+	CHECK_EQ_INT(merkle_verify_consistency(1, 1, lh[0], lh[0], NULL, 0, &e), 0);
+	CHECK_EQ_INT(merkle_verify_consistency(1, 1, lh[0], lh[1], NULL, 0, &e),
 	    ERR_CRYPTO);
-	CHECK_EQ_INT(tlog_verify_consistency(1, 0, h, h, NULL, 0, &e),
+	CHECK_EQ_INT(merkle_verify_consistency(1, 0, h, h, NULL, 0, &e),
 	    ERR_INVALID);
-	CHECK_EQ_INT(tlog_verify_consistency(1, 2, lh[0], lh[1], NULL, 0, &e),
+	CHECK_EQ_INT(merkle_verify_consistency(1, 2, lh[0], lh[1], NULL, 0, &e),
 	    ERR_INVALID);
-	CHECK_EQ_INT(tlog_verify_consistency(1, 1, lh[0], lh[0],
+	CHECK_EQ_INT(merkle_verify_consistency(1, 1, lh[0], lh[0],
 	    (const uint8_t (*)[HL])lh, 1, &e), ERR_INVALID);
-	CHECK_EQ_INT(tlog_verify_consistency(0, 1, lh[0], lh[0], NULL, 0, &e),
+	CHECK_EQ_INT(merkle_verify_consistency(0, 1, lh[0], lh[0], NULL, 0, &e),
 	    ERR_CRYPTO);
-	CHECK_EQ_INT(tlog_verify_inclusion(lh[0], 0, 0, NULL, 0, h, &e),
+	CHECK_EQ_INT(merkle_verify_inclusion(lh[0], 0, 0, NULL, 0, h, &e),
 	    ERR_INVALID);
-	CHECK_EQ_INT(tlog_verify_inclusion(lh[0], 2, 1, NULL, 0, h, &e),
+	CHECK_EQ_INT(merkle_verify_inclusion(lh[0], 2, 1, NULL, 0, h, &e),
 	    ERR_INVALID);
-	CHECK_EQ_INT(tlog_verify_inclusion(lh[0], 0, 1, NULL, 0, lh[0], &e), 0);
-	CHECK_EQ_INT(tlog_verify_inclusion(lh[1], 0, 1, NULL, 0, lh[0], &e),
+	CHECK_EQ_INT(merkle_verify_inclusion(lh[0], 0, 1, NULL, 0, lh[0], &e), 0);
+	CHECK_EQ_INT(merkle_verify_inclusion(lh[1], 0, 1, NULL, 0, lh[0], &e),
 	    ERR_CRYPTO);
-	CHECK_EQ_INT(tlog_verify_inclusion(lh[0], 0, 2, NULL, 65, lh[0], &e),
+	CHECK_EQ_INT(merkle_verify_inclusion(lh[0], 0, 2, NULL, 65, lh[0], &e),
 	    ERR_INVALID);
 }
 
@@ -393,62 +393,62 @@ check_inclusion_tampered(const uint8_t (*lh)[HL], uint64_t total,
     uint64_t idx, uint64_t size, const uint8_t (*path)[HL], size_t np,
     const uint8_t root[HL])
 {
-	uint8_t bad[TLOG_MAX_PROOF + 1][HL], other[HL];
+	uint8_t bad[MERKLE_PROOF_MAX + 1][HL], other[HL];
 	struct err e;
 	size_t j;
 	int bit;
 
-	CHECK_EQ_INT(tlog_verify_inclusion(lh[idx], idx, size, path, np, root,
+	CHECK_EQ_INT(merkle_verify_inclusion(lh[idx], idx, size, path, np, root,
 	    &e), 0);
 	if (np > 0) {
 		memcpy(bad, path, np * HL);
 		j = rnd_below(np);
 		bit = (int)rnd_below(8 * HL);
 		bad[j][bit / 8] ^= (uint8_t)(1 << (bit % 8));
-		CHECK_EQ_INT(tlog_verify_inclusion(lh[idx], idx, size,
+		CHECK_EQ_INT(merkle_verify_inclusion(lh[idx], idx, size,
 		    (const uint8_t (*)[HL])bad, np, root, &e), ERR_CRYPTO);
 		/* One hash short, one too many. */
-		CHECK_EQ_INT(tlog_verify_inclusion(lh[idx], idx, size, path,
+		CHECK_EQ_INT(merkle_verify_inclusion(lh[idx], idx, size, path,
 		    np - 1, root, &e), ERR_INVALID);
 	}
 	memcpy(bad, path, np * HL);
 	memcpy(bad[np], root, HL);
-	CHECK(tlog_verify_inclusion(lh[idx], idx, size,
+	CHECK(merkle_verify_inclusion(lh[idx], idx, size,
 	    (const uint8_t (*)[HL])bad, np + 1, root, &e) != 0);
 	/* Wrong leaf, wrong root. */
 	memcpy(other, lh[idx], HL);
 	other[0] ^= 1;
-	CHECK_EQ_INT(tlog_verify_inclusion(other, idx, size, path, np, root, &e),
+	CHECK_EQ_INT(merkle_verify_inclusion(other, idx, size, path, np, root, &e),
 	    ERR_CRYPTO);
-	CHECK_EQ_INT(tlog_verify_inclusion(lh[idx], idx, size, path, np, other,
+	CHECK_EQ_INT(merkle_verify_inclusion(lh[idx], idx, size, path, np, other,
 	    &e), ERR_CRYPTO);
 	/* Wrong index (merkle_tree_test.cc: leaf-1, leaf+1, leaf^2), where
 	 * that index holds a different leaf: random leaves include equal
 	 * (empty) neighbours, and then the claim is true. */
 	if (idx > 0 && memcmp(lh[idx - 1], lh[idx], HL) != 0)
-		CHECK(tlog_verify_inclusion(lh[idx], idx - 1, size, path, np,
+		CHECK(merkle_verify_inclusion(lh[idx], idx - 1, size, path, np,
 		    root, &e) != 0);
 	if (idx + 1 < size && memcmp(lh[idx + 1], lh[idx], HL) != 0)
-		CHECK(tlog_verify_inclusion(lh[idx], idx + 1, size, path, np,
+		CHECK(merkle_verify_inclusion(lh[idx], idx + 1, size, path, np,
 		    root, &e) != 0);
 	if ((idx ^ 2) < size && memcmp(lh[idx ^ 2], lh[idx], HL) != 0)
-		CHECK(tlog_verify_inclusion(lh[idx], idx ^ 2, size, path, np,
+		CHECK(merkle_verify_inclusion(lh[idx], idx ^ 2, size, path, np,
 		    root, &e) != 0);
 	/* Wrong size: the tree height changes. */
-	CHECK(tlog_verify_inclusion(lh[idx], idx, size * 2, path, np, root,
+	CHECK(merkle_verify_inclusion(lh[idx], idx, size * 2, path, np, root,
 	    &e) != 0);
 	if (size > 1)
-		CHECK(tlog_verify_inclusion(lh[idx], idx, size / 2, path, np,
+		CHECK(merkle_verify_inclusion(lh[idx], idx, size / 2, path, np,
 		    root, &e) != 0);
 	/* Wrong size against that size's own root. */
 	if (size + 1 <= total) {
-		tlog_root_of(lh, size + 1, other);
-		CHECK(tlog_verify_inclusion(lh[idx], idx, size + 1, path, np,
+		merkle_root_of(lh, size + 1, other);
+		CHECK(merkle_verify_inclusion(lh[idx], idx, size + 1, path, np,
 		    other, &e) != 0);
 	}
 	if (size - 1 > idx) {
-		tlog_root_of(lh, size - 1, other);
-		CHECK(tlog_verify_inclusion(lh[idx], idx, size - 1, path, np,
+		merkle_root_of(lh, size - 1, other);
+		CHECK(merkle_verify_inclusion(lh[idx], idx, size - 1, path, np,
 		    other, &e) != 0);
 	}
 }
@@ -458,40 +458,40 @@ check_consistency_tampered(uint64_t m, uint64_t n,
     const uint8_t (*path)[HL], size_t np, const uint8_t r1[HL],
     const uint8_t r2[HL])
 {
-	uint8_t bad[TLOG_MAX_PROOF + 1][HL];
+	uint8_t bad[MERKLE_PROOF_MAX + 1][HL];
 	struct err e;
 	size_t j;
 	int bit;
 
-	CHECK_EQ_INT(tlog_verify_consistency(m, n, r1, r2, path, np, &e), 0);
+	CHECK_EQ_INT(merkle_verify_consistency(m, n, r1, r2, path, np, &e), 0);
 	if (np == 0)
 		return;
 	memcpy(bad, path, np * HL);
 	j = rnd_below(np);
 	bit = (int)rnd_below(8 * HL);
 	bad[j][bit / 8] ^= (uint8_t)(1 << (bit % 8));
-	CHECK_EQ_INT(tlog_verify_consistency(m, n, r1, r2,
+	CHECK_EQ_INT(merkle_verify_consistency(m, n, r1, r2,
 	    (const uint8_t (*)[HL])bad, np, &e), ERR_CRYPTO);
-	CHECK_EQ_INT(tlog_verify_consistency(m, n, r1, r2, path, np - 1, &e),
+	CHECK_EQ_INT(merkle_verify_consistency(m, n, r1, r2, path, np - 1, &e),
 	    ERR_INVALID);
 	memcpy(bad, path, np * HL);
 	memcpy(bad[np], path[np - 1], HL);
-	CHECK(tlog_verify_consistency(m, n, r1, r2,
+	CHECK(merkle_verify_consistency(m, n, r1, r2,
 	    (const uint8_t (*)[HL])bad, np + 1, &e) != 0);
 	/* Wrong sizes, swapped and wrong roots. */
-	CHECK(tlog_verify_consistency(m - 1, n, r1, r2, path, np, &e) != 0);
-	CHECK(tlog_verify_consistency(m + 1, n, r1, r2, path, np, &e) != 0);
-	CHECK(tlog_verify_consistency(m ^ 2, n, r1, r2, path, np, &e) != 0);
-	CHECK(tlog_verify_consistency(m, n * 2, r1, r2, path, np, &e) != 0);
-	CHECK(tlog_verify_consistency(m, n / 2, r1, r2, path, np, &e) != 0);
-	CHECK(tlog_verify_consistency(m, n, r2, r1, path, np, &e) != 0);
+	CHECK(merkle_verify_consistency(m - 1, n, r1, r2, path, np, &e) != 0);
+	CHECK(merkle_verify_consistency(m + 1, n, r1, r2, path, np, &e) != 0);
+	CHECK(merkle_verify_consistency(m ^ 2, n, r1, r2, path, np, &e) != 0);
+	CHECK(merkle_verify_consistency(m, n * 2, r1, r2, path, np, &e) != 0);
+	CHECK(merkle_verify_consistency(m, n / 2, r1, r2, path, np, &e) != 0);
+	CHECK(merkle_verify_consistency(m, n, r2, r1, path, np, &e) != 0);
 	memcpy(bad[0], r1, HL);
 	bad[0][HL - 1] ^= 4;
-	CHECK_EQ_INT(tlog_verify_consistency(m, n, bad[0], r2, path, np, &e),
+	CHECK_EQ_INT(merkle_verify_consistency(m, n, bad[0], r2, path, np, &e),
 	    ERR_CRYPTO);
 	memcpy(bad[0], r2, HL);
 	bad[0][0] ^= 4;
-	CHECK_EQ_INT(tlog_verify_consistency(m, n, r1, bad[0], path, np, &e),
+	CHECK_EQ_INT(merkle_verify_consistency(m, n, r1, bad[0], path, np, &e),
 	    ERR_CRYPTO);
 }
 
@@ -499,7 +499,7 @@ static void
 test_random_tree(uint64_t total)
 {
 	uint8_t (*lh)[HL], (*roots)[HL], leaf[128], h[HL];
-	uint8_t path[TLOG_MAX_PROOF][HL], ref[TLOG_MAX_PROOF][HL];
+	uint8_t path[MERKLE_PROOF_MAX][HL], ref[MERKLE_PROOF_MAX][HL];
 	struct tenv te;
 	struct err e;
 	MDB_txn *txn;
@@ -523,7 +523,7 @@ test_random_tree(uint64_t total)
 			n = rnd_below(sizeof(leaf) + 1);
 			for (k = 0; k < (int)n; k++)
 				leaf[k] = (uint8_t)rnd();
-			tlog_hash_leaf(leaf, n, lh[i]);
+			merkle_hash_leaf(leaf, n, lh[i]);
 			if (tlog_append(&te.log, txn, leaf, n, &idx, &e) != 0 ||
 			    idx != i) {
 				fprintf(stderr, "append %llu: %s\n",
@@ -539,7 +539,7 @@ test_random_tree(uint64_t total)
 	CHECK_EQ_INT(tlog_size(&te.log, txn), total);
 	/* Every prefix's root against the recursive definition. */
 	for (s = 0, bad = 0; s <= total; s++) {
-		tlog_root_of((const uint8_t (*)[HL])lh, s, roots[s]);
+		merkle_root_of((const uint8_t (*)[HL])lh, s, roots[s]);
 		if (tlog_root(&te.log, txn, s, h, &e) != 0 ||
 		    memcmp(h, roots[s], HL) != 0) {
 			if (bad++ < 5)
@@ -557,7 +557,7 @@ test_random_tree(uint64_t total)
 		for (idx = 0; idx < s; idx++) {
 			if (tlog_prove_inclusion(&te.log, txn, idx, s, path, &np,
 			    &e) != 0 ||
-			    tlog_verify_inclusion(lh[idx], idx, s,
+			    merkle_verify_inclusion(lh[idx], idx, s,
 			    (const uint8_t (*)[HL])path, np, roots[s], &e) != 0) {
 				if (bad++ < 5)
 					fprintf(stderr, "inclusion %llu/%llu: "
@@ -594,7 +594,7 @@ test_random_tree(uint64_t total)
 		}
 		if (tlog_prove_consistency(&te.log, txn, m, s, path, &np,
 		    &e) != 0 ||
-		    tlog_verify_consistency(m, s, roots[m], roots[s],
+		    merkle_verify_consistency(m, s, roots[m], roots[s],
 		    (const uint8_t (*)[HL])path, np, &e) != 0) {
 			if (bad++ < 5)
 				fprintf(stderr, "consistency %llu->%llu: %s\n",
@@ -629,13 +629,13 @@ test_random_tree(uint64_t total)
 static void
 test_leaf(void)
 {
-	struct tlog_leaf l, d;
-	uint8_t enc[TLOG_LEAF_LEN], bad[TLOG_LEAF_LEN];
+	struct logleaf l, d;
+	uint8_t enc[LOGLEAF_LEN], bad[LOGLEAF_LEN];
 	struct err e;
 	int i;
 
 	memset(&l, 0, sizeof(l));
-	l.event = TLOG_REVOKE;
+	l.event = LOGLEAF_REVOKE;
 	strcpy(l.certno, "S000036000001241000123");
 	memcpy(l.occ, "\x04\x0a\x01\x05", 4);
 	l.level = 4;
@@ -645,10 +645,10 @@ test_leaf(void)
 	l.reason = 3;
 	for (i = 0; i < HL; i++)
 		l.cert_hash[i] = (uint8_t)(i * 7);
-	tlog_leaf_encode(&l, enc);
+	logleaf_encode(&l, enc);
 	CHECK_EQ_INT(enc[0], 1);
-	CHECK_EQ_INT(tlog_leaf_decode(enc, sizeof(enc), &d, &e), 0);
-	CHECK_EQ_INT(d.event, TLOG_REVOKE);
+	CHECK_EQ_INT(logleaf_decode(enc, sizeof(enc), &d, &e), 0);
+	CHECK_EQ_INT(d.event, LOGLEAF_REVOKE);
 	CHECK_STR(d.certno, l.certno);
 	CHECK(memcmp(d.occ, l.occ, 4) == 0);
 	CHECK_EQ_INT(d.level, 4);
@@ -658,33 +658,33 @@ test_leaf(void)
 	CHECK_EQ_INT(d.reason, 3);
 	CHECK(memcmp(d.cert_hash, l.cert_hash, HL) == 0);
 
-	CHECK_EQ_INT(tlog_leaf_decode(enc, sizeof(enc) - 1, &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(logleaf_decode(enc, sizeof(enc) - 1, &d, &e), ERR_INVALID);
 	memcpy(bad, enc, sizeof(bad));
 	bad[0] = 2;
-	CHECK_EQ_INT(tlog_leaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(logleaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
 	memcpy(bad, enc, sizeof(bad));
 	bad[1] = 3;
-	CHECK_EQ_INT(tlog_leaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(logleaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
 	memcpy(bad, enc, sizeof(bad));
 	bad[2 + 5] = 0;
-	CHECK_EQ_INT(tlog_leaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(logleaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
 	memcpy(bad, enc, sizeof(bad));
 	bad[28] = 6;
-	CHECK_EQ_INT(tlog_leaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
-	l.event = TLOG_ISSUE;
-	tlog_leaf_encode(&l, bad);
-	CHECK_EQ_INT(tlog_leaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(logleaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	l.event = LOGLEAF_ISSUE;
+	logleaf_encode(&l, bad);
+	CHECK_EQ_INT(logleaf_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
 	l.reason = 0;
-	tlog_leaf_encode(&l, bad);
-	CHECK_EQ_INT(tlog_leaf_decode(bad, sizeof(bad), &d, &e), 0);
+	logleaf_encode(&l, bad);
+	CHECK_EQ_INT(logleaf_decode(bad, sizeof(bad), &d, &e), 0);
 }
 
 static void
 test_head(void)
 {
-	uint8_t enc[TLOG_HEAD_LEN], bad[TLOG_HEAD_LEN], leaf[TLOG_LEAF_LEN];
-	struct tlog_head h, d, w;
-	struct tlog_leaf l;
+	uint8_t enc[STH_LEN], bad[STH_LEN], leaf[LOGLEAF_LEN];
+	struct sth h, d, w;
+	struct logleaf l;
 	struct key k, k2, ks;
 	struct tenv te;
 	struct err e;
@@ -692,7 +692,7 @@ test_head(void)
 	int i, have_k2 = 0, have_ks = 0;
 
 	memset(&l, 0, sizeof(l));
-	l.event = TLOG_ISSUE;
+	l.event = LOGLEAF_ISSUE;
 	strcpy(l.certno, "Y000011000001243000001");
 	l.level = 3;
 	if (key_generate(KEY_ED25519, &k, &e) != 0) {
@@ -711,7 +711,7 @@ test_head(void)
 	CHECK_EQ_INT(tlog_latest_head(&te.log, txn, &h, &e), ERR_NOTFOUND);
 	for (i = 0; i < 5; i++) {
 		l.time = 1700000000 + i;
-		tlog_leaf_encode(&l, leaf);
+		logleaf_encode(&l, leaf);
 		CHECK_EQ_INT(tlog_append(&te.log, txn, leaf, sizeof(leaf), NULL,
 		    &e), 0);
 	}
@@ -719,52 +719,52 @@ test_head(void)
 	h.size = 5;
 	h.time = 1700000100;
 	CHECK_EQ_INT(tlog_root(&te.log, txn, h.size, h.root, &e), 0);
-	CHECK_EQ_INT(tlog_head_sign(&h, &k, &e), 0);
+	CHECK_EQ_INT(sth_sign(&h, &k, &e), 0);
 	CHECK_EQ_INT(h.alg, KEY_ED25519);
 	CHECK(memcmp(h.kid, k.kid, KEY_ID_LEN) == 0);
-	CHECK_EQ_INT(tlog_head_verify(&h, &k, &e), 0);
+	CHECK_EQ_INT(sth_verify(&h, &k, &e), 0);
 
-	tlog_head_encode(&h, enc);
+	sth_encode(&h, enc);
 	CHECK(memcmp(enc, "SCTH\x01\x01", 6) == 0);
-	CHECK_EQ_INT(tlog_head_decode(enc, sizeof(enc), &d, &e), 0);
+	CHECK_EQ_INT(sth_decode(enc, sizeof(enc), &d, &e), 0);
 	CHECK_EQ_INT(d.size, 5);
 	CHECK_EQ_INT(d.time, 1700000100);
 	CHECK_EQ_INT(d.alg, KEY_ED25519);
 	CHECK(memcmp(d.root, h.root, HL) == 0);
 	CHECK(memcmp(d.kid, h.kid, KEY_ID_LEN) == 0);
 	CHECK(memcmp(d.sig, h.sig, KEY_SIG_LEN) == 0);
-	CHECK_EQ_INT(tlog_head_verify(&d, &k, &e), 0);
+	CHECK_EQ_INT(sth_verify(&d, &k, &e), 0);
 
 	/* Anything changed breaks the signature; another key is refused. */
 	w = d;
 	w.size = 4;
-	CHECK_EQ_INT(tlog_head_verify(&w, &k, &e), ERR_CRYPTO);
+	CHECK_EQ_INT(sth_verify(&w, &k, &e), ERR_CRYPTO);
 	w = d;
 	w.time++;
-	CHECK_EQ_INT(tlog_head_verify(&w, &k, &e), ERR_CRYPTO);
+	CHECK_EQ_INT(sth_verify(&w, &k, &e), ERR_CRYPTO);
 	w = d;
 	w.root[31] ^= 0x80;
-	CHECK_EQ_INT(tlog_head_verify(&w, &k, &e), ERR_CRYPTO);
+	CHECK_EQ_INT(sth_verify(&w, &k, &e), ERR_CRYPTO);
 	w = d;
 	w.sig[0] ^= 1;
-	CHECK_EQ_INT(tlog_head_verify(&w, &k, &e), ERR_CRYPTO);
+	CHECK_EQ_INT(sth_verify(&w, &k, &e), ERR_CRYPTO);
 	if (have_k2) {
-		CHECK_EQ_INT(tlog_head_verify(&d, &k2, &e), ERR_CRYPTO);
+		CHECK_EQ_INT(sth_verify(&d, &k2, &e), ERR_CRYPTO);
 		w = d;
 		memcpy(w.kid, k2.kid, KEY_ID_LEN);
-		CHECK_EQ_INT(tlog_head_verify(&w, &k2, &e), ERR_CRYPTO);
+		CHECK_EQ_INT(sth_verify(&w, &k2, &e), ERR_CRYPTO);
 	}
 
-	CHECK_EQ_INT(tlog_head_decode(enc, sizeof(enc) - 1, &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(sth_decode(enc, sizeof(enc) - 1, &d, &e), ERR_INVALID);
 	memcpy(bad, enc, sizeof(bad));
 	bad[0] = 'X';
-	CHECK_EQ_INT(tlog_head_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(sth_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
 	memcpy(bad, enc, sizeof(bad));
 	bad[4] = 2;
-	CHECK_EQ_INT(tlog_head_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(sth_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
 	memcpy(bad, enc, sizeof(bad));
 	bad[5] = 9;
-	CHECK_EQ_INT(tlog_head_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
+	CHECK_EQ_INT(sth_decode(bad, sizeof(bad), &d, &e), ERR_INVALID);
 
 	/* Stored heads: the root must be the log's at that size. */
 	CHECK_EQ_INT(tlog_put_head(&te.log, txn, &h, &e), 0);
@@ -779,7 +779,7 @@ test_head(void)
 	w = h;
 	w.size = 3;
 	CHECK_EQ_INT(tlog_root(&te.log, txn, 3, w.root, &e), 0);
-	CHECK_EQ_INT(tlog_head_sign(&w, &k, &e), 0);
+	CHECK_EQ_INT(sth_sign(&w, &k, &e), 0);
 	CHECK_EQ_INT(tlog_put_head(&te.log, txn, &w, &e), 0);
 	CHECK_EQ_INT(tlog_latest_head(&te.log, txn, &d, &e), 0);
 	CHECK_EQ_INT(d.size, 5);
@@ -790,15 +790,15 @@ test_head(void)
 	CHECK(have_ks);
 	if (have_ks) {
 		w = h;
-		CHECK_EQ_INT(tlog_head_sign(&w, &ks, &e), 0);
+		CHECK_EQ_INT(sth_sign(&w, &ks, &e), 0);
 		CHECK_EQ_INT(w.alg, KEY_SM2);
-		tlog_head_encode(&w, enc);
+		sth_encode(&w, enc);
 		CHECK_EQ_INT(enc[5], KEY_SM2);
-		CHECK_EQ_INT(tlog_head_decode(enc, sizeof(enc), &d, &e), 0);
-		CHECK_EQ_INT(tlog_head_verify(&d, &ks, &e), 0);
+		CHECK_EQ_INT(sth_decode(enc, sizeof(enc), &d, &e), 0);
+		CHECK_EQ_INT(sth_verify(&d, &ks, &e), 0);
 		d.size++;
-		CHECK_EQ_INT(tlog_head_verify(&d, &ks, &e), ERR_CRYPTO);
-		CHECK_EQ_INT(tlog_head_verify(&w, &k, &e), ERR_CRYPTO);
+		CHECK_EQ_INT(sth_verify(&d, &ks, &e), ERR_CRYPTO);
+		CHECK_EQ_INT(sth_verify(&w, &k, &e), ERR_CRYPTO);
 		key_free(&ks);
 	}
 	CHECK(mdb_txn_commit(txn) == 0);
@@ -824,7 +824,7 @@ test_audit(void)
 {
 	uint8_t leaf[16], k9[9], k8[8], h[HL];
 	const uint8_t *lp;
-	struct tlog_head head;
+	struct sth head;
 	struct tenv te;
 	struct err e;
 	MDB_txn *txn;
@@ -924,9 +924,9 @@ test_audit(void)
 	CHECK(mdb_txn_begin(te.env, NULL, 0, &txn) == 0);
 	head.root[0] ^= 1;
 	{
-		uint8_t enc[TLOG_HEAD_LEN];
+		uint8_t enc[STH_LEN];
 
-		tlog_head_encode(&head, enc);
+		sth_encode(&head, enc);
 		memset(k8, 0, 8);
 		k8[7] = 13;
 		CHECK(put_raw(txn, te.log.heads, k8, 8, enc, sizeof(enc)) == 0);

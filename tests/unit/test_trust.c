@@ -8,10 +8,11 @@
 
 #include "test.h"
 #include "gen.h"
-#include "skillcert/issue.h"
-#include "skillcert/logview.h"
-#include "skillcert/trust.h"
-#include "skillcert/verify.h"
+#include "skillcert/issue/issue.h"
+#include "skillcert/store/logview.h"
+#include "skillcert/publish/bundle.h"
+#include "skillcert/trust/trust.h"
+#include "skillcert/trust/verify.h"
 
 #define ORG "S000036000001"
 #define ORG2 "S000036000002"
@@ -105,7 +106,7 @@ export(struct trust *t)
 	MDB_txn *txn;
 
 	CHECK_EQ_INT(registry_txn_begin(r, 1, &txn, &e), 0);
-	CHECK_EQ_INT(trust_build(r, txn, &b, &e), 0);
+	CHECK_EQ_INT(bundle_build(r, txn, &b, &e), 0);
 	mdb_txn_abort(txn);
 	CHECK_EQ_INT(trust_parse(b.data, b.len, t, &e), 0);
 	/* one flipped bit anywhere and the bundle is refused */
@@ -134,8 +135,8 @@ main(void)
 	CHECK(mkdtemp(dir) != NULL);
 	strcat(dir, "/reg");
 	date_from_ymd(2024, 6, 1, &today);
-	if (registry_init(dir, NULL, 36, "https://cert.example.cn", NULL, NULL, &e) ||
-	    registry_open(&r, dir, NULL, 0, &e) || registry_load_secrets(r, NULL, &e) ||
+	if (registry_init(dir, gen_opts(0), 36, "https://cert.example.cn", NULL, NULL, &e) ||
+	    registry_open(&r, dir, gen_opts(0), &e) || registry_load_secrets(r, NULL, &e) ||
 	    registry_txn_begin(r, 0, &txn, &e)) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return 2;
@@ -161,7 +162,7 @@ main(void)
 	CHECK_EQ_INT(registry_txn_begin(r, 0, &txn, &e), 0);
 	CHECK_EQ_INT(registry_revoke(r, txn, ORG "245000002", REV_FRAUD, "test",
 	    r->authority.kid, &e), 0);
-	struct tlog_head h;
+	struct sth h;
 	CHECK_EQ_INT(registry_sign_head(r, txn, &h, &e), 0);
 	CHECK_EQ_INT(mdb_txn_commit(txn), 0);
 

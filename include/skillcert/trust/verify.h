@@ -1,0 +1,59 @@
+/* verify.h - offline verification of a certificate token against a trust
+ * bundle, with every check and its reason kept for the report. */
+#ifndef SKILLCERT_VERIFY_H
+#define SKILLCERT_VERIFY_H
+
+#include "skillcert/model/cert.h"
+#include "skillcert/model/logleaf.h"
+#include "skillcert/trust/trust.h"
+
+/* Also the exit codes of `skillcert verify`. */
+enum verdict { VERDICT_VALID = 0, VERDICT_INVALID = 1, VERDICT_REVOKED = 2,
+	VERDICT_UNKNOWN = 3 };
+
+#define VERIFY_CHECKS_MAX 10
+
+struct verify_check {
+	const char *name;          /* "token", "organization", "credential", ... */
+	int ok;                    /* 1 passed, 0 failed, -1 could not tell */
+	char detail[256];
+};
+
+struct verify_result {
+	int verdict;
+	int have_cert;
+	struct cert cert;
+	uint8_t enc[CERT_ENC_MAX];
+	size_t enc_len;
+	uint8_t sig[CERT_SIG_LEN];
+	const struct trust_org *org;
+	int revoke_reason;
+	int32_t revoked_on;
+	int nchecks;
+	struct verify_check checks[VERIFY_CHECKS_MAX];
+};
+
+const char *verify_verdict_name(int v);      /* valid, invalid, revoked, unknown */
+const char *verify_verdict_cn(int v);        /* 有效, 无法验证 ... */
+
+/* Runs every check; never fails for bad input (that is a verdict). */
+void verify_token(const struct trust *t, const char *token, size_t len,
+    struct verify_result *res);
+/* From a QR URL (…/V/TOKEN or …/v/TOKEN), a bare token, a PDF the renderer
+ * made (its link annotation), or a PNG/JPEG photo of the QR (zbarimg),
+ * extracts the token into out. */
+int verify_extract_token(const char *input, struct buf *out, struct err *e);
+
+/* Fetches BASE/v1/log/proof/CERTNO (plain HTTP: what it returns is
+ * signed) and checks the logged issuance is this certificate's bytes, in
+ * a tree head signed by the bundle's log key. Adds a check to res; a
+ * revocation logged after the bundle turns the verdict to revoked. */
+void verify_online(const struct trust *t, struct verify_result *res,
+    const char *base);
+/* Parses the server's proof JSON (head, issuance leaf, index, path).
+ * 0 ok, -1 with why filled. */
+int verify_parse_proof(const char *doc, size_t len, struct sth *h,
+    uint8_t leaf[LOGLEAF_LEN], uint64_t *index,
+    uint8_t (*path)[MERKLE_HASH_LEN], size_t *npath, char *why, size_t cap);
+
+#endif

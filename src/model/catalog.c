@@ -1,0 +1,332 @@
+/* catalog.c - parsing and lookups of the authority's catalog files. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "skillcert/model/catalog.h"
+#include "skillcert/model/cert.h"
+#include "skillcert/base/utf8.h"
+#include "skillcert/model/level.h"
+
+#define CAT_FIELDS 8
+
+static const char *kind_names[CAT_NKINDS] = {
+	"occupations", "methods", "idtypes", "brands", "regions"
+};
+static const int kind_nfields[CAT_NKINDS] = { 5, 2, 3, 4, 2 };
+
+const char *
+catalog_kind_name(int kind)
+{
+	return kind >= 0 && kind < CAT_NKINDS ? kind_names[kind] : "?";
+}
+
+int
+catalog_kind_parse(const char *s)
+{
+	for (int i = 0; i < CAT_NKINDS; i++)
+		if (strcmp(s, kind_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Splits one line in place on commas; trims spaces. Returns field count. */
+static int
+split_line(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line, *q;
+
+	for (;;) {
+		q = strchr(p, ',');
+		if (q)
+			*q = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t l = strlen(p);
+		while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
+			p[--l] = '\0';
+		if (n < max)
+			f[n] = p;
+		n++;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	return n;
+}
+
+static int
+copy_field(char *dst, size_t cap, const char *src, int line, const char *what,
+    struct err *e)
+{
+	if (strlen(src) >= cap)
+		return err_set(e, ERR_INVALID, "line %d: %s too long", line, what);
+	if (utf8_check((const uint8_t *)src, strlen(src)) != 0)
+		return err_set(e, ERR_INVALID, "line %d: %s is not UTF-8", line, what);
+	strcpy(dst, src);
+	return 0;
+}
+
+static int
+parse_row(struct catalog *c, int kind, char **f, int line, struct err *e)
+{
+	void *p;
+	char *end;
+
+	switch (kind) {
+	case CAT_OCCUPATIONS: {
+		struct occupation o;
+		uint8_t packed[4];
+		memset(&o, 0, sizeof(o));
+		if (cert_occ_pack(f[0], packed) != 0)
+			return err_set(e, ERR_INVALID, "line %d: occupation code '%s' "
+			    "is not N-NN-NN-NN", line, f[0]);
+		strcpy(o.code, f[0]);
+		if (copy_field(o.name, sizeof(o.name), f[1], line, "name", e))
+			return e->code;
+		if (f[2][0] && (o.levels = level_mask_parse(f[2])) == 0)
+			return err_set(e, ERR_INVALID, "line %d: levels '%s' are not "
+			    "like 5-1 or 4", line, f[2]);
+		for (char *t = f[3], *bar; t && *t; t = bar ? bar + 1 : NULL) {
+			if ((bar = strchr(t, '|')) != NULL)
+				*bar = '\0';
+			if (o.ntrades == CAT_TRADES_MAX)
+				return err_set(e, ERR_INVALID, "line %d: more than %d 工种",
+				    line, CAT_TRADES_MAX);
+			if (copy_field(o.trades[o.ntrades++], CAT_NAME_MAX, t, line,
+			    "工种", e))
+				return e->code;
+		}
+		o.confirmed = strcmp(f[4], "yes") == 0;
+		if (catalog_occ_by_code(c, o.code) || catalog_occ_by_name(c, o.name))
+			return err_set(e, ERR_INVALID, "line %d: occupation %s %s listed "
+			    "twice", line, o.code, o.name);
+		if ((p = realloc(c->occ, (c->nocc + 1) * sizeof(o))) == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		c->occ = p;
+		c->occ[c->nocc++] = o;
+		return 0;
+	}
+	case CAT_METHODS:
+	case CAT_IDTYPES:
+	case CAT_REGIONS: {
+		struct named nm;
+		struct named **arr = kind == CAT_METHODS ? &c->methods :
+		    kind == CAT_IDTYPES ? &c->idtypes : &c->regions;
+		size_t *cnt = kind == CAT_METHODS ? &c->nmethods :
+		    kind == CAT_IDTYPES ? &c->nidtypes : &c->nregions;
+		memset(&nm, 0, sizeof(nm));
+		nm.code = (int)strtol(f[0], &end, 10);
+		if (*end || nm.code < 1 || nm.code > 255)
+			return err_set(e, ERR_INVALID, "line %d: code '%s' must be 1-255",
+			    line, f[0]);
+		if (copy_field(nm.name, sizeof(nm.name), f[1], line, "name", e))
+			return e->code;
+		if (kind == CAT_IDTYPES)
+			nm.flags = strcmp(f[2], "gb11643") == 0 ? IDTYPE_GB11643 : 0;
+		for (size_t i = 0; i < *cnt; i++)
+			if ((*arr)[i].code == nm.code)
+				return err_set(e, ERR_INVALID, "line %d: code %d listed twice",
+				    line, nm.code);
+		if ((p = realloc(*arr, (*cnt + 1) * sizeof(nm))) == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		*arr = p;
+		(*arr)[(*cnt)++] = nm;
+		return 0;
+	}
+	case CAT_BRANDS: {
+		struct brand_rule b;
+		memset(&b, 0, sizeof(b));
+		b.province = (int)strtol(f[0], &end, 10);
+		if (*end || b.province < 0 || b.province > 99)
+			return err_set(e, ERR_INVALID, "line %d: province '%s'", line, f[0]);
+		if (copy_field(b.occ_code, sizeof(b.occ_code), f[1], line,
+		    "occupations", e))
+			return e->code;
+		if (copy_field(b.mark, sizeof(b.mark), f[2], line, "mark", e) ||
+		    copy_field(b.art, sizeof(b.art), f[3], line, "art", e))
+			return e->code;
+		if ((p = realloc(c->brands, (c->nbrands + 1) * sizeof(b))) == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		c->brands = p;
+		c->brands[c->nbrands++] = b;
+		return 0;
+	}
+	}
+	return err_set(e, ERR_INTERNAL, "unknown catalog kind");
+}
+
+static void
+catalog_clear_kind(struct catalog *c, int kind)
+{
+	switch (kind) {
+	case CAT_OCCUPATIONS: free(c->occ); c->occ = NULL; c->nocc = 0; break;
+	case CAT_METHODS: free(c->methods); c->methods = NULL; c->nmethods = 0; break;
+	case CAT_IDTYPES: free(c->idtypes); c->idtypes = NULL; c->nidtypes = 0; break;
+	case CAT_BRANDS: free(c->brands); c->brands = NULL; c->nbrands = 0; break;
+	case CAT_REGIONS: free(c->regions); c->regions = NULL; c->nregions = 0; break;
+	}
+}
+
+int
+catalog_parse(struct catalog *c, int kind, const char *text, size_t n,
+    struct err *e)
+{
+	char *copy, *line, *next;
+	char *f[CAT_FIELDS];
+	int lineno = 0, header = 0, nf, rc = 0;
+
+	if (kind < 0 || kind >= CAT_NKINDS)
+		return err_set(e, ERR_USAGE, "unknown catalog kind");
+	if ((copy = malloc(n + 1)) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	memcpy(copy, text, n);
+	copy[n] = '\0';
+	if (strlen(copy) != n) {
+		free(copy);
+		return err_set(e, ERR_INVALID, "%s: NUL byte in catalog", kind_names[kind]);
+	}
+	catalog_clear_kind(c, kind);
+	line = copy;
+	if (strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+		line += 3;
+	for (; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0' || *line == '\r' || *line == '#')
+			continue;
+		nf = split_line(line, f, CAT_FIELDS);
+		if (nf != kind_nfields[kind]) {
+			rc = err_set(e, ERR_INVALID, "%s line %d: %d fields, expected %d",
+			    kind_names[kind], lineno, nf, kind_nfields[kind]);
+			break;
+		}
+		if (!header) {
+			header = 1; /* column names */
+			continue;
+		}
+		if ((rc = parse_row(c, kind, f, lineno, e)) != 0) {
+			err_prefix(e, "%s ", kind_names[kind]);
+			break;
+		}
+	}
+	free(copy);
+	if (rc != 0)
+		catalog_clear_kind(c, kind);
+	return rc;
+}
+
+void
+catalog_free(struct catalog *c)
+{
+	for (int k = 0; k < CAT_NKINDS; k++)
+		catalog_clear_kind(c, k);
+}
+
+const struct occupation *
+catalog_occ_by_name(const struct catalog *c, const char *name)
+{
+	for (size_t i = 0; i < c->nocc; i++)
+		if (strcmp(c->occ[i].name, name) == 0)
+			return &c->occ[i];
+	return NULL;
+}
+
+const struct occupation *
+catalog_occ_by_code(const struct catalog *c, const char *code)
+{
+	for (size_t i = 0; i < c->nocc; i++)
+		if (strcmp(c->occ[i].code, code) == 0)
+			return &c->occ[i];
+	return NULL;
+}
+
+static const struct named *
+named_find(const struct named *a, size_t n, const char *s)
+{
+	char *end;
+	long code = strtol(s, &end, 10);
+
+	for (size_t i = 0; i < n; i++)
+		if ((*end == '\0' && end != s && a[i].code == code) ||
+		    strcmp(a[i].name, s) == 0)
+			return &a[i];
+	return NULL;
+}
+
+static const struct named *
+named_by_code(const struct named *a, size_t n, int code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].code == code)
+			return &a[i];
+	return NULL;
+}
+
+const struct named *
+catalog_method(const struct catalog *c, const char *s)
+{
+	return named_find(c->methods, c->nmethods, s);
+}
+
+const struct named *
+catalog_method_by_code(const struct catalog *c, int code)
+{
+	return named_by_code(c->methods, c->nmethods, code);
+}
+
+const struct named *
+catalog_idtype(const struct catalog *c, const char *s)
+{
+	/* Rosters often say 身份证 for 居民身份证. */
+	if (strcmp(s, "身份证") == 0)
+		s = "居民身份证";
+	return named_find(c->idtypes, c->nidtypes, s);
+}
+
+const struct named *
+catalog_idtype_by_code(const struct catalog *c, int code)
+{
+	return named_by_code(c->idtypes, c->nidtypes, code);
+}
+
+const char *
+catalog_region_name(const struct catalog *c, int province)
+{
+	const struct named *n = named_by_code(c->regions, c->nregions, province);
+	return n ? n->name : NULL;
+}
+
+const struct brand_rule *
+catalog_brand_for(const struct catalog *c, int province, const char *occ_code)
+{
+	size_t ol = strlen(occ_code);
+
+	for (size_t i = 0; i < c->nbrands; i++) {
+		const struct brand_rule *b = &c->brands[i];
+		const char *p;
+		if (b->province != 0 && b->province != province)
+			continue;
+		if (strcmp(b->occ_code, "*") == 0)
+			return b;
+		for (p = b->occ_code; (p = strstr(p, occ_code)) != NULL; p += ol)
+			if ((p == b->occ_code || p[-1] == '|') &&
+			    (p[ol] == '\0' || p[ol] == '|'))
+				return b;
+	}
+	return NULL;
+}
+
+int
+catalog_occ_has_trade(const struct occupation *o, const char *trade)
+{
+	for (int i = 0; i < o->ntrades; i++)
+		if (strcmp(o->trades[i], trade) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,642 @@
+/* roster.c - assessment rosters as Excel exports them, and the checks of
+ * the fields a person is identified by (ID number, name, photo).
+ *
+ * The whole file is decoded once into one buffer (UTF-8 copy, or the
+ * GB18030 conversion) and the CSV is parsed in place: a field never grows
+ * while unquoting and trimming, so every field string ends up inside that
+ * same buffer, which becomes r->arena. Byte 0 of the arena is the shared
+ * "" for absent columns. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "skillcert/base/buf.h"
+#include "skillcert/model/cert.h"
+#include "skillcert/roster/roster.h"
+#include "skillcert/base/utf8.h"
+#include "skillcert/base/date.h"
+#include "skillcert/model/person.h"
+
+/* More columns than any sane template has; bounds the per-row field array. */
+#define ROSTER_MAX_COLS 1024
+
+static const char *const col_cn[RC_NCOLS] = {
+	"姓名", "证件类型", "证件号码", "职业", "工种", "等级", "评价方式",
+	"考核日期", "照片", "工作单位"
+};
+
+static const char *const col_en[RC_NCOLS] = {
+	"name", "id_type", "id_number", "occupation", "trade", "level",
+	"method", "assessed_on", "photo", "employer"
+};
+
+/* Further Chinese header names seen in the national templates. */
+static const struct {
+	const char *name;
+	int col;
+} col_alias[] = {
+	{ "职业名称", RC_OCCUPATION },
+	{ "工种/职业方向", RC_TRADE },
+	{ "职业技能等级", RC_LEVEL },
+};
+
+static const int col_required[] = {
+	RC_NAME, RC_ID_TYPE, RC_ID_NUMBER, RC_OCCUPATION, RC_LEVEL, RC_METHOD,
+	RC_ASSESSED_ON
+};
+
+const char *
+roster_col_name(int col)
+{
+	if (col < 0 || col >= RC_NCOLS)
+		return "?";
+	return col_cn[col];
+}
+
+/* 1-based line of byte off in the raw file: LF, CRLF and lone CR (Excel
+ * for Mac) each end a line. In GB18030 0x0a/0x0d are never part of a
+ * multi-byte character, so counting raw bytes is right for both. */
+static int
+raw_line(const char *d, size_t off)
+{
+	size_t i;
+	int line = 1;
+
+	for (i = 0; i < off; i++) {
+		if (d[i] == '\n')
+			line++;
+		else if (d[i] == '\r' && (i + 1 >= off || d[i + 1] != '\n'))
+			line++;
+	}
+	return line;
+}
+
+/* GB18030 -> UTF-8 into a fresh buffer with one spare byte in front (the
+ * arena's shared ""). *outlen excludes that byte. */
+static int
+gb18030_to_utf8(const char *data, size_t n, char **out, size_t *outlen,
+    struct err *e)
+{
+	iconv_t cd;
+	char *buf, *in, *o, *nb;
+	size_t cap, inleft, oleft, used;
+
+	*out = NULL;
+	if ((cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1)
+		return err_set(e, ERR_INTERNAL,
+		    "iconv cannot convert GB18030: %s", strerror(errno));
+	/* 2 GB18030 bytes become at most 3 UTF-8 bytes, 4 at most 4. */
+	cap = n / 2 * 3 + 16;
+	if ((buf = malloc(cap + 2)) == NULL) {
+		iconv_close(cd);
+		return err_set(e, ERR_NOMEM, "out of memory converting GB18030");
+	}
+	in = (char *)data;
+	inleft = n;
+	o = buf + 1;
+	oleft = cap;
+	while (inleft > 0) {
+		if (iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1)
+			continue;
+		if (errno == E2BIG) {
+			used = (size_t)(o - (buf + 1));
+			cap *= 2;
+			if ((nb = realloc(buf, cap + 2)) == NULL) {
+				free(buf);
+				iconv_close(cd);
+				return err_set(e, ERR_NOMEM,
+				    "out of memory converting GB18030");
+			}
+			buf = nb;
+			o = buf + 1 + used;
+			oleft = cap - used;
+			continue;
+		}
+		used = (size_t)(in - data);
+		free(buf);
+		iconv_close(cd);
+		if (errno == EINVAL)
+			return err_set(e, ERR_INVALID, "byte %zu (line %d): "
+			    "the file ends inside a character; it is neither "
+			    "UTF-8 nor GB18030", used, raw_line(data, used));
+		return err_set(e, ERR_INVALID, "byte %zu (line %d): "
+		    "neither UTF-8 nor GB18030 text; save the sheet as "
+		    "\"CSV UTF-8\"", used, raw_line(data, used));
+	}
+	iconv_close(cd);
+	buf[0] = '\0';
+	*out = buf;
+	*outlen = (size_t)(o - (buf + 1));
+	return 0;
+}
+
+/* Decodes the raw file into a NUL-free UTF-8 buffer laid out for the
+ * arena: buf[0] = '\0', text at buf + 1, room for one more byte. */
+static int
+roster_decode(const char *data, size_t n, struct roster *r, char **out,
+    size_t *outlen, struct err *e)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	const char *nul;
+	char *buf;
+	size_t bad;
+	int rc;
+
+	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
+	    (u[0] == 0xfe && u[1] == 0xff)))
+		return err_set(e, ERR_INVALID, "byte 0: the file is UTF-16 "
+		    "(Excel \"Unicode Text\"); save the sheet as \"CSV UTF-8\"");
+	if (n > 0 && (nul = memchr(data, '\0', n)) != NULL)
+		return err_set(e, ERR_INVALID, "byte %zu (line %d): NUL byte; "
+		    "this is not CSV text", (size_t)(nul - data),
+		    raw_line(data, (size_t)(nul - data)));
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		/* A BOM says UTF-8: do not fall back to GB18030. */
+		if ((bad = utf8_check(u + 3, n - 3)) != 0)
+			return err_set(e, ERR_INVALID, "byte %zu (line %d): "
+			    "invalid UTF-8 after a UTF-8 byte order mark",
+			    bad - 1 + 3, raw_line(data, bad - 1 + 3));
+		data += 3;
+		n -= 3;
+	} else if (utf8_check(u, n) != 0) {
+		if ((rc = gb18030_to_utf8(data, n, out, outlen, e)) != 0)
+			return rc;
+		r->encoding = 1;
+		/* A GB18030 BOM (84 31 95 33) converts to U+FEFF. */
+		if (*outlen >= 3 && memcmp(*out + 1, "\xef\xbb\xbf", 3) == 0) {
+			memmove(*out + 1, *out + 4, *outlen - 3);
+			*outlen -= 3;
+		}
+		return 0;
+	}
+	if ((buf = malloc(n + 2)) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory reading the roster");
+	buf[0] = '\0';
+	if (n > 0)
+		memcpy(buf + 1, data, n);
+	*out = buf;
+	*outlen = n;
+	return 0;
+}
+
+/* Length of leading blank at s (ASCII space, tab, CR, LF, U+00A0 or the
+ * full-width space U+3000 that Chinese input methods type). */
+static size_t
+blank_at(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n >= 1 && (u[0] == ' ' || u[0] == '\t' || u[0] == '\r' ||
+	    u[0] == '\n'))
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+static size_t
+blank_before(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n >= 1 && (u[n - 1] == ' ' || u[n - 1] == '\t' ||
+	    u[n - 1] == '\r' || u[n - 1] == '\n'))
+		return 1;
+	if (n >= 2 && u[n - 2] == 0xc2 && u[n - 1] == 0xa0)
+		return 2;
+	if (n >= 3 && u[n - 3] == 0xe3 && u[n - 2] == 0x80 && u[n - 1] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* Trims a NUL-terminated field in place; returns the new start. */
+static char *
+field_trim(char *s)
+{
+	size_t n = strlen(s), k;
+
+	while ((k = blank_at(s, n)) > 0) {
+		s += k;
+		n -= k;
+	}
+	while ((k = blank_before(s, n)) > 0)
+		n -= k;
+	s[n] = '\0';
+	return s;
+}
+
+/* U+30FB (katakana middle dot) and U+2022 (bullet), which input methods
+ * produce for the dot in minority and foreign names, become U+00B7, the
+ * form person_check_name and the certificate use. Shrinks in place. */
+static void
+name_normalize(char *s)
+{
+	char *w = s;
+
+	while (*s) {
+		/* Byte by byte: && stops at the NUL, memcmp might not. */
+		if ((s[0] == '\xe3' && s[1] == '\x83' && s[2] == '\xbb') ||
+		    (s[0] == '\xe2' && s[1] == '\x80' && s[2] == '\xa2')) {
+			*w++ = (char)0xc2;
+			*w++ = (char)0xb7;
+			s += 3;
+		} else
+			*w++ = *s++;
+	}
+	*w = '\0';
+}
+
+/* Header cell -> canonical column, or -1. English names ignore case and
+ * treat ' ' and '-' as '_'; a '*' or '＊' marking a required column in a
+ * template is ignored. */
+static int
+header_col(const char *h)
+{
+	char tmp[64];
+	size_t n = strlen(h), i;
+	int c;
+
+	while (n > 0 && h[0] == '*') {
+		h++;
+		n--;
+	}
+	while (n >= 3 && memcmp(h, "\xef\xbc\x8a", 3) == 0) {
+		h += 3;
+		n -= 3;
+	}
+	for (;;) {
+		if (n > 0 && h[n - 1] == '*')
+			n--;
+		else if (n >= 3 && memcmp(h + n - 3, "\xef\xbc\x8a", 3) == 0)
+			n -= 3;
+		else
+			break;
+	}
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	for (i = 0; i < n; i++)
+		tmp[i] = h[i] == ' ' || h[i] == '-' ? '_' : h[i];
+	tmp[n] = '\0';
+	for (c = 0; c < RC_NCOLS; c++)
+		if (strcmp(tmp, col_cn[c]) == 0 || strcasecmp(tmp, col_en[c]) == 0)
+			return c;
+	for (i = 0; i < sizeof(col_alias) / sizeof(col_alias[0]); i++)
+		if (strcmp(tmp, col_alias[i].name) == 0)
+			return col_alias[i].col;
+	return -1;
+}
+
+struct csv {
+	char *t;        /* arena; text at t[1..end) */
+	size_t r, w;    /* read and write positions, w <= r */
+	size_t end;
+	int line;       /* current physical line */
+	char **f;       /* fields of the current record */
+	size_t nf, fcap;
+};
+
+/* Header names, for "column 3 (证件号码)". */
+struct hdr {
+	char **name;    /* header text as written, in the arena */
+	int *col;       /* canonical column or -1 */
+	size_t n;
+};
+
+static const char *
+hdr_label(const struct hdr *h, size_t i)
+{
+	if (h == NULL || i >= h->n)
+		return "";
+	if (h->col[i] >= 0)
+		return col_cn[h->col[i]];
+	return h->name[i];
+}
+
+/* Formats "line 7, column 3 (证件号码)" prefix parts into e. */
+static int
+col_err(struct err *e, int line, const struct hdr *h, size_t i,
+    const char *what)
+{
+	const char *lab = hdr_label(h, i);
+
+	if (*lab)
+		return err_set(e, ERR_INVALID, "line %d, column %zu (%s): %s",
+		    line, i + 1, lab, what);
+	return err_set(e, ERR_INVALID, "line %d, column %zu: %s", line, i + 1,
+	    what);
+}
+
+static int
+csv_push(struct csv *c, char *s, int line, const struct hdr *h,
+    struct err *e)
+{
+	char **nf;
+	size_t ncap;
+
+	if (c->nf == c->fcap) {
+		if (c->fcap >= ROSTER_MAX_COLS)
+			return err_set(e, ERR_INVALID, "line %d: more than %d "
+			    "fields in one row", line, ROSTER_MAX_COLS);
+		ncap = c->fcap ? c->fcap * 2 : 16;
+		if ((nf = realloc(c->f, ncap * sizeof(*nf))) == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		c->f = nf;
+		c->fcap = ncap;
+	}
+	c->f[c->nf++] = s;
+	return 0;
+}
+
+/* Reads one record into c->f (trimmed strings). Returns 0 and sets *eof
+ * when there was nothing left to read. */
+static int
+csv_record(struct csv *c, const struct hdr *h, int *rline, int *eof,
+    struct err *e)
+{
+	char *t = c->t, *s;
+	size_t start, k;
+	int ch, qline, rc;
+
+	c->nf = 0;
+	*rline = c->line;
+	*eof = c->r >= c->end;
+	if (*eof)
+		return 0;
+	for (;;) {
+		start = c->w;
+		k = c->r;
+		while (k < c->end && (t[k] == ' ' || t[k] == '\t'))
+			k++;
+		if (k < c->end && t[k] == '"') {
+			qline = c->line;
+			c->r = k + 1;
+			for (;;) {
+				if (c->r >= c->end)
+					return col_err(e, qline, h, c->nf,
+					    "unterminated quote (the quoted "
+					    "field runs to the end of the file)");
+				ch = t[c->r];
+				if (ch == '"') {
+					if (c->r + 1 < c->end &&
+					    t[c->r + 1] == '"') {
+						t[c->w++] = '"';
+						c->r += 2;
+						continue;
+					}
+					c->r++;
+					break;
+				}
+				if (ch == '\n' || (ch == '\r' &&
+				    (c->r + 1 >= c->end || t[c->r + 1] != '\n')))
+					c->line++;
+				t[c->w++] = (char)ch;
+				c->r++;
+			}
+			while (c->r < c->end && (t[c->r] == ' ' ||
+			    t[c->r] == '\t'))
+				c->r++;
+			if (c->r < c->end && t[c->r] != ',' && t[c->r] != '\n' &&
+			    t[c->r] != '\r')
+				return col_err(e, c->line, h, c->nf,
+				    "text after the closing quote (a quote "
+				    "inside a field must be doubled: \"\")");
+		} else {
+			while (c->r < c->end && t[c->r] != ',' &&
+			    t[c->r] != '\n' && t[c->r] != '\r')
+				t[c->w++] = t[c->r++];
+		}
+		/* Look at the delimiter before the NUL may overwrite it. */
+		ch = c->r < c->end ? (unsigned char)t[c->r] : -1;
+		t[c->w++] = '\0';
+		s = field_trim(t + start);
+		if (strlen(s) > ROSTER_FIELD_MAX) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "field is %zu bytes; "
+			    "the limit is %d", strlen(s), ROSTER_FIELD_MAX);
+			return col_err(e, *rline, h, c->nf, what);
+		}
+		if ((rc = csv_push(c, s, *rline, h, e)) != 0)
+			return rc;
+		if (ch == ',') {
+			c->r++;
+			continue;
+		}
+		if (ch == '\r') {
+			c->r++;
+			if (c->r < c->end && t[c->r] == '\n')
+				c->r++;
+			c->line++;
+		} else if (ch == '\n') {
+			c->r++;
+			c->line++;
+		}
+		return 0;
+	}
+}
+
+static int
+record_blank(const struct csv *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nf; i++)
+		if (c->f[i][0] != '\0')
+			return 0;
+	return 1;
+}
+
+static int
+roster_header(struct csv *c, struct hdr *h, struct roster *r, int line,
+    struct err *e)
+{
+	char missing[256];
+	size_t i, j, k;
+	int col;
+
+	h->n = c->nf;
+	h->name = calloc(c->nf, sizeof(*h->name));
+	h->col = calloc(c->nf, sizeof(*h->col));
+	if (h->name == NULL || h->col == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (i = 0; i < c->nf; i++) {
+		h->name[i] = c->f[i];
+		col = h->col[i] = header_col(c->f[i]);
+		if (col < 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (h->col[j] == col)
+				return err_set(e, ERR_INVALID, "line %d, column "
+				    "%zu (%s): the column appears twice (also "
+				    "column %zu)", line, i + 1, col_cn[col],
+				    j + 1);
+		r->has_col[col] = 1;
+	}
+	missing[0] = '\0';
+	for (k = 0; k < sizeof(col_required) / sizeof(col_required[0]); k++) {
+		col = col_required[k];
+		if (r->has_col[col])
+			continue;
+		snprintf(missing + strlen(missing), sizeof(missing) -
+		    strlen(missing), "%s%s (%s)", missing[0] ? ", " : "",
+		    col_cn[col], col_en[col]);
+	}
+	if (missing[0])
+		return err_set(e, ERR_INVALID, "line %d: header row lacks the "
+		    "required column(s) %s", line, missing);
+	return 0;
+}
+
+/* Bytes of s to quote in a message: at most max, whole characters. */
+static int
+utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+static int
+roster_add(struct roster *r, size_t *cap, const struct csv *c,
+    const struct hdr *h, int line, struct err *e)
+{
+	struct roster_row *row, *nr;
+	size_t i, ncap;
+	int col, any = 0;
+
+	for (i = h->n; i < c->nf; i++)
+		if (c->f[i][0] != '\0')
+			return err_set(e, ERR_INVALID, "line %d: %zu fields, but "
+			    "the header has %zu columns (field %zu is \"%.*s\")",
+			    line, c->nf, h->n, i + 1, utf8_prefix(c->f[i], 40),
+			    c->f[i]);
+	for (i = 0; i < h->n && i < c->nf; i++)
+		if (h->col[i] >= 0 && c->f[i][0] != '\0')
+			any = 1;
+	if (!any)
+		return 0; /* only unknown columns (序号, 备注) filled: no person */
+	if (r->nrows >= ROSTER_MAX_ROWS)
+		return err_set(e, ERR_INVALID, "line %d: more than %d rows; "
+		    "split the roster", line, ROSTER_MAX_ROWS);
+	if (r->nrows == *cap) {
+		ncap = *cap ? *cap * 2 : 64;
+		if ((nr = realloc(r->rows, ncap * sizeof(*nr))) == NULL)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		r->rows = nr;
+		*cap = ncap;
+	}
+	row = &r->rows[r->nrows++];
+	row->line = line;
+	for (col = 0; col < RC_NCOLS; col++)
+		row->f[col] = c->t; /* the shared "" */
+	for (i = 0; i < h->n && i < c->nf; i++)
+		if ((col = h->col[i]) >= 0)
+			row->f[col] = c->f[i];
+	name_normalize(row->f[RC_NAME]);
+	return 0;
+}
+
+int
+roster_parse(const char *data, size_t n, struct roster *r, struct err *e)
+{
+	struct csv c;
+	struct hdr h;
+	size_t len = 0, cap = 0;
+	int rc, line, eof, have_hdr = 0;
+
+	memset(r, 0, sizeof(*r));
+	memset(&c, 0, sizeof(c));
+	memset(&h, 0, sizeof(h));
+	if (n > ROSTER_MAX_BYTES)
+		return err_set(e, ERR_INVALID, "the file is %zu bytes; the "
+		    "limit is %u (%u MiB)", n, ROSTER_MAX_BYTES,
+		    ROSTER_MAX_BYTES >> 20);
+	if ((rc = roster_decode(data, n, r, &c.t, &len, e)) != 0)
+		goto fail;
+	c.r = c.w = 1;
+	c.end = len + 1;
+	c.line = 1;
+	for (;;) {
+		if ((rc = csv_record(&c, have_hdr ? &h : NULL, &line, &eof,
+		    e)) != 0)
+			goto fail;
+		if (eof)
+			break;
+		if (record_blank(&c))
+			continue;
+		if (!have_hdr) {
+			if ((rc = roster_header(&c, &h, r, line, e)) != 0)
+				goto fail;
+			have_hdr = 1;
+			continue;
+		}
+		if ((rc = roster_add(r, &cap, &c, &h, line, e)) != 0)
+			goto fail;
+	}
+	if (!have_hdr) {
+		rc = err_set(e, ERR_INVALID, "line 1: the file is empty (no "
+		    "header row)");
+		goto fail;
+	}
+	r->arena = c.t;
+	free(c.f);
+	free(h.name);
+	free(h.col);
+	return 0;
+fail:
+	free(c.t);
+	free(c.f);
+	free(h.name);
+	free(h.col);
+	free(r->rows);
+	memset(r, 0, sizeof(*r));
+	return rc;
+}
+
+int
+roster_load(const char *path, struct roster *r, struct err *e)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = buf_read_file(&b, path, ROSTER_MAX_BYTES);
+	if (rc == -2) {
+		buf_free(&b);
+		return err_set(e, ERR_INVALID, "%s: larger than %u MiB",
+		    path, ROSTER_MAX_BYTES >> 20);
+	}
+	if (rc != 0) {
+		int saved = errno;
+
+		buf_free(&b);
+		return err_set(e, saved == ENOENT ? ERR_NOTFOUND : ERR_IO,
+		    "%s: %s", path, strerror(saved));
+	}
+	rc = roster_parse((const char *)b.data, b.len, r, e);
+	buf_free(&b);
+	if (rc != 0 && e != NULL)
+		err_prefix(e, "%s: ", path);
+	return rc;
+}
+
+void
+roster_free(struct roster *r)
+{
+	if (r == NULL)
+		return;
+	free(r->rows);
+	free(r->arena);
+	memset(r, 0, sizeof(*r));
+}
