@@ -175,22 +175,9 @@ get_pub(struct registry *r, MDB_txn *txn, const char *name, struct key *k,
 	    v.mv_size - 1, k, e);
 }
 
-int
-registry_init(const char *dir, const struct registry_opts *o, int province,
-    const char *public_url, const char *catalog_dir, const char *passphrase,
-    struct err *e)
+static int
+init_check_args(int province, const char *public_url, struct err *e)
 {
-	const char *keysdir = o ? o->keysdir : NULL;
-	struct registry r;
-	char path[PATH_MAX + 64], kd[PATH_MAX], prov[8];
-	struct key auth, logk;
-	MDB_txn *txn = NULL;
-	struct stat st;
-	int rc;
-
-	memset(&r, 0, sizeof(r));
-	memset(&auth, 0, sizeof(auth));
-	memset(&logk, 0, sizeof(logk));
 	if (province < 11 || province > 82)
 		return err_set(e, ERR_USAGE, "--province %d is not a GB/T 2260 "
 		    "province code (e.g. 36 江西, 51 四川)", province);
@@ -201,8 +188,19 @@ registry_init(const char *dir, const struct registry_opts *o, int province,
 	if (strlen(public_url) > 96)
 		return err_set(e, ERR_USAGE, "--public-url longer than 96 characters "
 		    "leaves no room for the QR token");
-	if (catalog_dir == NULL)
-		catalog_dir = SKILLCERT_DATADIR;
+	return 0;
+}
+
+/* DIR, its keys directory kd and kd/orgs, all 0700; refuses an existing
+ * registry. */
+static int
+init_dirs(const char *dir, const char *keysdir, char kd[PATH_MAX],
+    struct err *e)
+{
+	char path[PATH_MAX + 64];
+	struct stat st;
+	int rc;
+
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	if (stat(path, &st) == 0)
 		return err_set(e, ERR_EXISTS, "a registry already exists at %s", dir);
@@ -212,38 +210,79 @@ registry_init(const char *dir, const struct registry_opts *o, int province,
 	if ((rc = mkdir_private(kd, e)) != 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/orgs", kd);
-	if ((rc = mkdir_private(path, e)) != 0)
+	return mkdir_private(path, e);
+}
+
+/* The authority and log keys: public halves in meta, secrets in kd. */
+static int
+init_keys(struct registry *r, MDB_txn *txn, const char *kd,
+    const char *passphrase, struct err *e)
+{
+	char path[PATH_MAX + 64];
+	struct key auth, logk;
+	int rc;
+
+	memset(&auth, 0, sizeof(auth));
+	memset(&logk, 0, sizeof(logk));
+	if ((rc = key_generate(KEY_ED25519, &auth, e)) != 0 ||
+	    (rc = key_generate(KEY_ED25519, &logk, e)) != 0 ||
+	    (rc = put_pub(r, txn, "authority", &auth, e)) != 0 ||
+	    (rc = put_pub(r, txn, "logkey", &logk, e)) != 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s", kd, AUTH_KEY_FILE);
+	if ((rc = key_save_secret(&auth, path, passphrase, e)) != 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s", kd, LOG_KEY_FILE);
+	rc = key_save_secret(&logk, path, passphrase, e);
+out:
+	key_free(&auth);
+	key_free(&logk);
+	return rc;
+}
+
+static int
+init_contents(struct registry *r, MDB_txn *txn, int province,
+    const char *public_url, const char *catalog_dir, struct err *e)
+{
+	char path[PATH_MAX + 64], prov[8];
+	int rc;
+
+	for (int k = 0; k < CAT_NKINDS; k++) {
+		snprintf(path, sizeof(path), "%s/%s.csv", catalog_dir,
+		    catalog_kind_name(k));
+		if ((rc = load_catalog_file(r, txn, path, k, e)) != 0)
+			return rc;
+	}
+	snprintf(prov, sizeof(prov), "%d", province);
+	if ((rc = meta_put(r, txn, "version", "1", 1, e)) != 0 ||
+	    (rc = meta_put(r, txn, "province", prov, strlen(prov), e)) != 0)
 		return rc;
-	if ((rc = env_open(&r, dir, 0, o ? o->mapsize : 0, e)) != 0)
+	return meta_put(r, txn, "public_url", public_url, strlen(public_url), e);
+}
+
+int
+registry_init(const char *dir, const struct registry_opts *o, int province,
+    const char *public_url, const char *catalog_dir, const char *passphrase,
+    struct err *e)
+{
+	struct registry r;
+	char kd[PATH_MAX];
+	MDB_txn *txn = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = init_check_args(province, public_url, e)) != 0 ||
+	    (rc = init_dirs(dir, o ? o->keysdir : NULL, kd, e)) != 0 ||
+	    (rc = env_open(&r, dir, 0, o ? o->mapsize : 0, e)) != 0)
 		return rc;
 	if ((rc = mdb_txn_begin(r.env, NULL, 0, &txn)) != 0) {
 		rc = db_err(e, rc, "begin");
 		goto fail;
 	}
-	if ((rc = open_dbis(&r, txn, 1, e)) != 0)
-		goto fail;
-	for (int k = 0; k < CAT_NKINDS; k++) {
-		snprintf(path, sizeof(path), "%s/%s.csv", catalog_dir,
-		    catalog_kind_name(k));
-		if ((rc = load_catalog_file(&r, txn, path, k, e)) != 0)
-			goto fail;
-	}
-	snprintf(prov, sizeof(prov), "%d", province);
-	if ((rc = meta_put(&r, txn, "version", "1", 1, e)) != 0 ||
-	    (rc = meta_put(&r, txn, "province", prov, strlen(prov), e)) != 0 ||
-	    (rc = meta_put(&r, txn, "public_url", public_url, strlen(public_url), e)) != 0)
-		goto fail;
-	if ((rc = key_generate(KEY_ED25519, &auth, e)) != 0 ||
-	    (rc = key_generate(KEY_ED25519, &logk, e)) != 0)
-		goto fail;
-	if ((rc = put_pub(&r, txn, "authority", &auth, e)) != 0 ||
-	    (rc = put_pub(&r, txn, "logkey", &logk, e)) != 0)
-		goto fail;
-	snprintf(path, sizeof(path), "%s/%s", kd, AUTH_KEY_FILE);
-	if ((rc = key_save_secret(&auth, path, passphrase, e)) != 0)
-		goto fail;
-	snprintf(path, sizeof(path), "%s/%s", kd, LOG_KEY_FILE);
-	if ((rc = key_save_secret(&logk, path, passphrase, e)) != 0)
+	if ((rc = open_dbis(&r, txn, 1, e)) != 0 ||
+	    (rc = init_contents(&r, txn, province, public_url, catalog_dir ?
+	    catalog_dir : SKILLCERT_DATADIR, e)) != 0 ||
+	    (rc = init_keys(&r, txn, kd, passphrase, e)) != 0)
 		goto fail;
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
@@ -252,8 +291,6 @@ registry_init(const char *dir, const struct registry_opts *o, int province,
 fail:
 	if (txn)
 		mdb_txn_abort(txn);
-	key_free(&auth);
-	key_free(&logk);
 	catalog_free(&r.cat);
 	mdb_env_close(r.env);
 	return rc;

@@ -548,17 +548,90 @@ audit_stray(const struct tlog *t, MDB_txn *txn, uint64_t size, struct err *e)
 	return err_set(e, ERR_DB, "log audit: node count off, no stray found");
 }
 
+/* The audit's state: a stack of complete subtrees over the leaves read so
+ * far, and the next stored head to compare. */
+struct audit {
+	const struct tlog *t;
+	MDB_txn *txn;
+	struct audit_ent st[65];
+	int sp;
+	uint64_t hs;                   /* size of the next head, UINT64_MAX none */
+	uint8_t hroot[MERKLE_HASH_LEN];
+};
+
+/* Compares every head of size i with the root of the leaves before i. */
+static int
+audit_heads_at(struct audit *a, MDB_cursor *hc, uint64_t i, struct err *e)
+{
+	uint8_t root[MERKLE_HASH_LEN];
+	int rc;
+
+	while (a->hs == i) {
+		audit_root(a->st, a->sp, root);
+		if (CRYPTO_memcmp(root, a->hroot, MERKLE_HASH_LEN) != 0)
+			return err_set(e, ERR_CRYPTO, "log audit: tree head for size "
+			    "%llu has a root the leaves do not give",
+			    (unsigned long long)a->hs);
+		if ((rc = audit_next_head(hc, MDB_NEXT, &a->hs, a->hroot, e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Folds leaf i in, checking each stored node it completes. */
+static int
+audit_leaf(struct audit *a, uint64_t i, const MDB_val *v, struct err *e)
+{
+	struct audit_ent *st = a->st;
+	unsigned level;
+	int rc;
+
+	st[a->sp].level = 0;
+	merkle_hash_leaf(v->mv_data, v->mv_size, st[a->sp].h);
+	if ((rc = audit_node(a->t, a->txn, 0, i, st[a->sp].h, e)) != 0)
+		return rc;
+	a->sp++;
+	/* Equal neighbours on the stack make one complete subtree ending at
+	 * leaf i: its index at level L+1 is i >> (L+1). */
+	while (a->sp >= 2 && st[a->sp - 1].level == st[a->sp - 2].level) {
+		level = st[a->sp - 1].level + 1;
+		merkle_hash_node(st[a->sp - 2].h, st[a->sp - 1].h, st[a->sp - 2].h);
+		st[a->sp - 2].level = level;
+		a->sp--;
+		if ((rc = audit_node(a->t, a->txn, level, i >> level,
+		    st[a->sp - 1].h, e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* After the last leaf: no head beyond it, no node nobody needs. */
+static int
+audit_finish(struct audit *a, uint64_t size, struct err *e)
+{
+	MDB_stat ms;
+	uint64_t want = 0;
+	int rc;
+
+	if (a->hs != UINT64_MAX)
+		return err_set(e, ERR_DB, "log audit: tree head for size %llu "
+		    "beyond log size %llu", (unsigned long long)a->hs,
+		    (unsigned long long)size);
+	if ((rc = mdb_stat(a->txn, a->t->nodes, &ms)) != 0)
+		return db_fail(e, rc, "counting nodes");
+	for (unsigned level = 0; level < 64; level++)
+		want += size >> level;
+	return ms.ms_entries != want ? audit_stray(a->t, a->txn, size, e) : 0;
+}
+
 int
 tlog_audit_tree(const struct tlog *t, MDB_txn *txn, struct err *e)
 {
-	struct audit_ent st[65];
-	uint8_t hroot[MERKLE_HASH_LEN], root[MERKLE_HASH_LEN];
+	struct audit a = { .t = t, .txn = txn };
 	MDB_cursor *lc = NULL, *hc = NULL;
 	MDB_val k, v;
-	MDB_stat ms;
-	uint64_t i = 0, hs, want;
-	unsigned level;
-	int sp = 0, rc, lrc;
+	uint64_t i = 0;
+	int rc, lrc;
 
 	if ((rc = mdb_cursor_open(txn, t->leaves, &lc)) != 0)
 		return db_fail(e, rc, "opening the leaves");
@@ -566,24 +639,13 @@ tlog_audit_tree(const struct tlog *t, MDB_txn *txn, struct err *e)
 		rc = db_fail(e, rc, "opening the tree heads");
 		goto out;
 	}
-	if ((rc = audit_next_head(hc, MDB_FIRST, &hs, hroot, e)) != 0)
+	if ((rc = audit_next_head(hc, MDB_FIRST, &a.hs, a.hroot, e)) != 0)
 		goto out;
 	for (lrc = mdb_cursor_get(lc, &k, &v, MDB_FIRST);; i++,
 	    lrc = mdb_cursor_get(lc, &k, &v, MDB_NEXT)) {
 		/* Heads at size i are due before leaf i is folded in. */
-		while (hs == i) {
-			audit_root(st, sp, root);
-			if (CRYPTO_memcmp(root, hroot, MERKLE_HASH_LEN) != 0) {
-				rc = err_set(e, ERR_CRYPTO,
-				    "log audit: tree head for size %llu has a "
-				    "root the leaves do not give",
-				    (unsigned long long)hs);
-				goto out;
-			}
-			if ((rc = audit_next_head(hc, MDB_NEXT, &hs, hroot,
-			    e)) != 0)
-				goto out;
-		}
+		if ((rc = audit_heads_at(&a, hc, i, e)) != 0)
+			goto out;
 		if (lrc == MDB_NOTFOUND)
 			break;
 		if (lrc != 0) {
@@ -595,39 +657,10 @@ tlog_audit_tree(const struct tlog *t, MDB_txn *txn, struct err *e)
 			    (unsigned long long)i);
 			goto out;
 		}
-		st[sp].level = 0;
-		merkle_hash_leaf(v.mv_data, v.mv_size, st[sp].h);
-		if ((rc = audit_node(t, txn, 0, i, st[sp].h, e)) != 0)
+		if ((rc = audit_leaf(&a, i, &v, e)) != 0)
 			goto out;
-		sp++;
-		/* Equal neighbours on the stack make one complete subtree
-		 * ending at leaf i: its index at level L+1 is i >> (L+1). */
-		while (sp >= 2 && st[sp - 1].level == st[sp - 2].level) {
-			level = st[sp - 1].level + 1;
-			merkle_hash_node(st[sp - 2].h, st[sp - 1].h,
-			    st[sp - 2].h);
-			st[sp - 2].level = level;
-			sp--;
-			if ((rc = audit_node(t, txn, level, i >> level,
-			    st[sp - 1].h, e)) != 0)
-				goto out;
-		}
 	}
-	if (hs != UINT64_MAX) {
-		rc = err_set(e, ERR_DB,
-		    "log audit: tree head for size %llu beyond log size %llu",
-		    (unsigned long long)hs, (unsigned long long)i);
-		goto out;
-	}
-	/* Every node checked above exists; now make sure none is extra. */
-	if ((rc = mdb_stat(txn, t->nodes, &ms)) != 0) {
-		rc = db_fail(e, rc, "counting nodes");
-		goto out;
-	}
-	for (want = 0, level = 0; level < 64; level++)
-		want += i >> level;
-	if (ms.ms_entries != want)
-		rc = audit_stray(t, txn, i, e);
+	rc = audit_finish(&a, i, e);
 out:
 	if (hc != NULL)
 		mdb_cursor_close(hc);

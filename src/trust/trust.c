@@ -157,15 +157,90 @@ org_cmp(const void *a, const void *b)
 	    ((const struct trust_org *)b)->org.code);
 }
 
+/* One organization and its keys; each key's credential is checked here,
+ * once, rather than on every verification. */
+static int
+parse_org(struct rd *r, struct trust *t, struct trust_org *o, uint32_t i,
+    struct err *e)
+{
+	const uint8_t *p;
+	uint16_t len;
+	uint8_t nk;
+
+	if (rd_u16(r, &len) != 0 || rd_skip(r, len, &p) != 0 ||
+	    org_decode(p, len, &o->org, e) != 0 || rd_u8(r, &nk) != 0 ||
+	    nk > TRUST_KEYS_MAX)
+		return err_set(e, ERR_INVALID, "trust bundle: organization %u is "
+		    "malformed", i + 1);
+	t->norgs++;
+	for (int j = 0; j < nk; j++) {
+		struct org_key *k = &o->keys[j];
+		memcpy(k->org, o->org.code, sizeof(k->org));
+		if (rd_bytes(r, k->kid, KEY_ID_LEN) != 0 ||
+		    rd_u16(r, &len) != 0 || rd_skip(r, len, &p) != 0 ||
+		    orgkey_decode(p, len, k, e) != 0)
+			return err_set(e, ERR_INVALID, "trust bundle: key %d of %s "
+			    "is malformed", j + 1, o->org.code);
+		o->cred_ok[j] = org_credential_verify(&o->org, k,
+		    &t->authority, NULL) == 0 &&
+		    key_from_public(k->alg, k->pub, (size_t)k->publen,
+		    &o->pub[j], NULL) == 0;
+		o->nkeys++;
+	}
+	return 0;
+}
+
+static int
+parse_orgs(struct rd *r, struct trust *t, struct err *e)
+{
+	uint32_t norgs;
+	int rc;
+
+	/* Each organization takes at least 40 bytes: a count beyond what the
+	 * bytes can hold is refused before anything is allocated for it. */
+	if (rd_u32(r, &norgs) != 0 || norgs > (size_t)(r->end - r->p) / 40)
+		return err_set(e, ERR_INVALID, "trust bundle: bad organization count");
+	if (norgs && (t->orgs = calloc(norgs, sizeof(*t->orgs))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (uint32_t i = 0; i < norgs; i++)
+		if ((rc = parse_org(r, t, &t->orgs[i], i, e)) != 0)
+			return rc;
+	qsort(t->orgs, t->norgs, sizeof(*t->orgs), org_cmp);
+	return 0;
+}
+
+/* The head flag and head, then the revocation list, which must end the
+ * signed part exactly. */
+static int
+parse_tail(struct rd *r, struct trust *t, struct err *e)
+{
+	const uint8_t *p;
+	uint8_t has_head;
+	uint32_t nrev;
+
+	if (rd_u8(r, &has_head) != 0 || has_head > 1)
+		return err_set(e, ERR_INVALID, "trust bundle: tree head flag");
+	if (has_head) {
+		if (rd_skip(r, STH_LEN, &p) != 0 ||
+		    sth_decode(p, STH_LEN, &t->head, e) != 0)
+			return err_set(e, ERR_INVALID, "trust bundle: tree head "
+			    "malformed");
+		t->has_head = 1;
+	}
+	if (rd_u32(r, &nrev) != 0 || rd_skip(r, (size_t)nrev * TRUST_REV_LEN,
+	    &t->revs) != 0 || r->p != r->end)
+		return err_set(e, ERR_INVALID, "trust bundle: revocation list "
+		    "malformed");
+	t->nrevs = nrev;
+	return 0;
+}
+
 static int
 trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
     struct err *e)
 {
 	struct rd r;
 	uint64_t created;
-	uint32_t norgs, nrev;
-	uint8_t has_head;
-	const uint8_t *p;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -189,64 +264,8 @@ trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
 		rc = err_set(e, ERR_CRYPTO, "trust bundle signature does not verify");
 		goto fail;
 	}
-	/* Each organization takes at least 40 bytes: a count beyond what the
-	 * bytes can hold is refused before anything is allocated for it. */
-	if (rd_u32(&r, &norgs) != 0 || norgs > (size_t)(r.end - r.p) / 40) {
-		rc = err_set(e, ERR_INVALID, "trust bundle: bad organization count");
+	if ((rc = parse_orgs(&r, t, e)) != 0 || (rc = parse_tail(&r, t, e)) != 0)
 		goto fail;
-	}
-	if (norgs && (t->orgs = calloc(norgs, sizeof(*t->orgs))) == NULL) {
-		rc = err_set(e, ERR_NOMEM, "out of memory");
-		goto fail;
-	}
-	for (uint32_t i = 0; i < norgs; i++) {
-		struct trust_org *o = &t->orgs[i];
-		uint16_t len;
-		uint8_t nk;
-		if (rd_u16(&r, &len) != 0 || rd_skip(&r, len, &p) != 0 ||
-		    org_decode(p, len, &o->org, e) != 0 || rd_u8(&r, &nk) != 0 ||
-		    nk > TRUST_KEYS_MAX) {
-			rc = err_set(e, ERR_INVALID, "trust bundle: organization %u is "
-			    "malformed", i + 1);
-			goto fail;
-		}
-		t->norgs++;
-		for (int j = 0; j < nk; j++) {
-			struct org_key *k = &o->keys[j];
-			memcpy(k->org, o->org.code, sizeof(k->org));
-			if (rd_bytes(&r, k->kid, KEY_ID_LEN) != 0 ||
-			    rd_u16(&r, &len) != 0 || rd_skip(&r, len, &p) != 0 ||
-			    orgkey_decode(p, len, k, e) != 0) {
-				rc = err_set(e, ERR_INVALID, "trust bundle: key %d of %s "
-				    "is malformed", j + 1, o->org.code);
-				goto fail;
-			}
-			o->cred_ok[j] = org_credential_verify(&o->org, k,
-			    &t->authority, NULL) == 0 &&
-			    key_from_public(k->alg, k->pub, (size_t)k->publen,
-			    &o->pub[j], NULL) == 0;
-			o->nkeys++;
-		}
-	}
-	qsort(t->orgs, t->norgs, sizeof(*t->orgs), org_cmp);
-	if (rd_u8(&r, &has_head) != 0 || has_head > 1) {
-		rc = err_set(e, ERR_INVALID, "trust bundle: tree head flag");
-		goto fail;
-	}
-	if (has_head) {
-		if (rd_skip(&r, STH_LEN, &p) != 0 ||
-		    sth_decode(p, STH_LEN, &t->head, e) != 0) {
-			rc = err_set(e, ERR_INVALID, "trust bundle: tree head malformed");
-			goto fail;
-		}
-		t->has_head = 1;
-	}
-	if (rd_u32(&r, &nrev) != 0 || rd_skip(&r, (size_t)nrev * TRUST_REV_LEN,
-	    &t->revs) != 0 || r.p != r.end) {
-		rc = err_set(e, ERR_INVALID, "trust bundle: revocation list malformed");
-		goto fail;
-	}
-	t->nrevs = nrev;
 	return 0;
 fail:
 	trust_free(t);
