@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "skillcert/base/buf.h"
@@ -129,6 +130,60 @@ buf_cstr(struct buf *b)
 	return (char *)b->data;
 }
 
+/* Creates a new file beside path with a name nobody can predict, refusing
+ * anything already there (O_EXCL) and symlinks (O_NOFOLLOW): a link an
+ * attacker placed where the temporary goes is never written through.
+ * Returns the descriptor and the name in tmp, or -1 with errno. */
+static int
+buf_create_temp(const char *path, char *tmp, size_t cap)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	uint8_t rnd[10];
+	int fd;
+
+	for (int tries = 0; tries < 64; tries++) {
+		char sfx[sizeof(rnd) + 1];
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return -1;
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			sfx[i] = digits[rnd[i] % (sizeof(digits) - 1)];
+		sfx[sizeof(rnd)] = '\0';
+		if (snprintf(tmp, cap, "%.*s.%s.%s.tmp", (int)dl, path,
+		    path + dl, sfx) >= (int)cap) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* fsync of the directory holding path, so the rename survives a crash. */
+static int
+buf_sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, rc;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+	    (int)(slash - path), path) >= (int)sizeof(dir))
+		return -1;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
 int
 buf_write_file_atomic(const struct buf *b, const char *path, int mode)
 {
@@ -137,12 +192,7 @@ buf_write_file_atomic(const struct buf *b, const char *path, int mode)
 	ssize_t w;
 	int fd, saved;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0)
+	if ((fd = buf_create_temp(path, tmp, sizeof(tmp))) < 0)
 		return -1;
 	while (off < b->len) {
 		w = write(fd, b->data + off, b->len - off);
@@ -153,15 +203,17 @@ buf_write_file_atomic(const struct buf *b, const char *path, int mode)
 		}
 		off += (size_t)w;
 	}
+	/* Created 0600; widened only when the caller asks for it. */
+	if ((mode & 07777) != 0600 && fchmod(fd, (mode_t)(mode & 07777)) != 0)
+		goto fail;
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path) != 0) {
-		fd = -1;
+	fd = -1;
+	if (rename(tmp, path) != 0)
 		goto fail;
-	}
-	return 0;
+	return buf_sync_dir(path);
 fail:
 	saved = errno;
 	if (fd >= 0)

@@ -21,7 +21,12 @@ walk_key(const struct org_key *k, void *arg)
 
 	if (rc < 0)
 		return -(w->rc = ERR_NOMEM);
-	return rc;  /* 1: the format's key limit, stop */
+	if (rc > 0)  /* refused rather than dropped: the dropped key could be
+	              * the one in use */
+		return -(w->rc = err_set(w->e, ERR_FULL, "organization %s has "
+		    "more than %u keys, more than a trust bundle holds",
+		    k->org, (unsigned)TRUST_KEYS_MAX));
+	return 0;
 }
 
 static int
@@ -65,7 +70,7 @@ bundle_build(struct registry *r, MDB_txn *txn, struct buf *out,
 		return err_set(e, ERR_NOMEM, "out of memory");
 	if ((rc = registry_each_org(r, txn, walk_org, &w, e)) != 0 || w.rc)
 		return w.rc == ERR_NOMEM ? err_set(e, ERR_NOMEM, "out of memory")
-		    : rc ? rc : w.rc;
+		    : w.rc ? w.rc : rc;
 	have_head = tlog_latest_head(&r->log, txn, &h, NULL) == 0;
 	if (trust_builder_head(&w.b, have_head ? &h : NULL) != 0)
 		return err_set(e, ERR_NOMEM, "out of memory");

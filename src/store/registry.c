@@ -132,11 +132,33 @@ registry_load_catalog(struct registry *r, MDB_txn *txn, int kind,
 	return load_catalog_file(r, txn, path, kind, e);
 }
 
+/* Creates d 0700. An existing d is accepted only when strict is 0, or when
+ * it is a directory (not a link to one) owned by us that group and others
+ * cannot read or enter: private keys are about to be written into it. */
 static int
-mkdir_private(const char *d, struct err *e)
+mkdir_private(const char *d, int strict, struct err *e)
 {
-	if (mkdir(d, 0700) != 0 && errno != EEXIST)
+	struct stat st;
+
+	if (mkdir(d, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
 		return err_set(e, ERR_IO, "cannot create %s: %s", d, strerror(errno));
+	if (!strict)
+		return 0;
+	if (lstat(d, &st) != 0)
+		return err_set(e, ERR_IO, "cannot inspect %s: %s", d, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, ERR_DENIED, "key directory %s is not a directory "
+		    "(a symlink or a file): refusing to write keys there", d);
+	if (st.st_uid != geteuid())
+		return err_set(e, ERR_DENIED, "key directory %s belongs to uid %u, "
+		    "not to this user: refusing to write keys there", d,
+		    (unsigned)st.st_uid);
+	if (st.st_mode & 077)
+		return err_set(e, ERR_DENIED, "key directory %s is mode %04o; "
+		    "others could read the keys: chmod 700 it first", d,
+		    (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -204,13 +226,13 @@ init_dirs(const char *dir, const char *keysdir, char kd[PATH_MAX],
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	if (stat(path, &st) == 0)
 		return err_set(e, ERR_EXISTS, "a registry already exists at %s", dir);
-	if ((rc = mkdir_private(dir, e)) != 0)
+	if ((rc = mkdir_private(dir, 0, e)) != 0)
 		return rc;
 	keys_dir_of(dir, keysdir, kd);
-	if ((rc = mkdir_private(kd, e)) != 0)
+	if ((rc = mkdir_private(kd, 1, e)) != 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/orgs", kd);
-	return mkdir_private(path, e);
+	return mkdir_private(path, 1, e);
 }
 
 /* The authority and log keys: public halves in meta, secrets in kd. */

@@ -7,7 +7,6 @@
 #include "skillcert/trust/trust.h"
 
 #define TRUST_MAGIC "SCTB"
-#define TRUST_VERSION 1
 #define TRUST_SIG_CTX "skillcert/trust/v1"
 #define DAYS_2000 10957
 
@@ -61,7 +60,7 @@ trust_builder_org(struct trust_builder *b, const struct org *o)
 	buf_free(&tmp);
 	b->nkeys = 0;
 	b->nkeys_at = b->out->len;
-	buf_append_byte(b->out, 0);
+	buf_append_u16(b->out, 0);
 	b->norgs++;
 	return b->out->oom ? -1 : 0;
 }
@@ -83,7 +82,9 @@ trust_builder_key(struct trust_builder *b, const struct org_key *k)
 	buf_free(&tmp);
 	if (b->out->oom)
 		return -1;
-	b->out->data[b->nkeys_at] = (uint8_t)++b->nkeys;
+	b->nkeys++;
+	b->out->data[b->nkeys_at] = (uint8_t)(b->nkeys >> 8);
+	b->out->data[b->nkeys_at + 1] = (uint8_t)b->nkeys;
 	return 0;
 }
 
@@ -157,29 +158,56 @@ org_cmp(const void *a, const void *b)
 	    ((const struct trust_org *)b)->org.code);
 }
 
+/* The smallest key record: kid, length and an orgkey encoding. A key
+ * count beyond what the bytes left can hold is refused before anything
+ * is allocated for it. */
+#define KEY_REC_MIN 40
+
+static int
+parse_key_count(struct rd *r, int version, size_t *nk)
+{
+	uint8_t n8;
+	uint16_t n16;
+
+	if (version == 1) {
+		if (rd_u8(r, &n8) != 0)
+			return -1;
+		*nk = n8;
+	} else {
+		if (rd_u16(r, &n16) != 0)
+			return -1;
+		*nk = n16;
+	}
+	return *nk > (size_t)(r->end - r->p) / KEY_REC_MIN ? -1 : 0;
+}
+
 /* One organization and its keys; each key's credential is checked here,
  * once, rather than on every verification. */
 static int
 parse_org(struct rd *r, struct trust *t, struct trust_org *o, uint32_t i,
-    struct err *e)
+    int version, struct err *e)
 {
 	const uint8_t *p;
 	uint16_t len;
-	uint8_t nk;
+	size_t nk;
 
 	if (rd_u16(r, &len) != 0 || rd_skip(r, len, &p) != 0 ||
-	    org_decode(p, len, &o->org, e) != 0 || rd_u8(r, &nk) != 0 ||
-	    nk > TRUST_KEYS_MAX)
+	    org_decode(p, len, &o->org, e) != 0 ||
+	    parse_key_count(r, version, &nk) != 0)
 		return err_set(e, ERR_INVALID, "trust bundle: organization %u is "
 		    "malformed", i + 1);
 	t->norgs++;
-	for (int j = 0; j < nk; j++) {
+	if (nk && ((o->keys = calloc(nk, sizeof(*o->keys))) == NULL ||
+	    (o->cred_ok = calloc(nk, sizeof(*o->cred_ok))) == NULL ||
+	    (o->pub = calloc(nk, sizeof(*o->pub))) == NULL))
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (size_t j = 0; j < nk; j++) {
 		struct org_key *k = &o->keys[j];
 		memcpy(k->org, o->org.code, sizeof(k->org));
 		if (rd_bytes(r, k->kid, KEY_ID_LEN) != 0 ||
 		    rd_u16(r, &len) != 0 || rd_skip(r, len, &p) != 0 ||
 		    orgkey_decode(p, len, k, e) != 0)
-			return err_set(e, ERR_INVALID, "trust bundle: key %d of %s "
+			return err_set(e, ERR_INVALID, "trust bundle: key %zu of %s "
 			    "is malformed", j + 1, o->org.code);
 		o->cred_ok[j] = org_credential_verify(&o->org, k,
 		    &t->authority, NULL) == 0 &&
@@ -191,7 +219,7 @@ parse_org(struct rd *r, struct trust *t, struct trust_org *o, uint32_t i,
 }
 
 static int
-parse_orgs(struct rd *r, struct trust *t, struct err *e)
+parse_orgs(struct rd *r, struct trust *t, int version, struct err *e)
 {
 	uint32_t norgs;
 	int rc;
@@ -203,7 +231,7 @@ parse_orgs(struct rd *r, struct trust *t, struct err *e)
 	if (norgs && (t->orgs = calloc(norgs, sizeof(*t->orgs))) == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	for (uint32_t i = 0; i < norgs; i++)
-		if ((rc = parse_org(r, t, &t->orgs[i], i, e)) != 0)
+		if ((rc = parse_org(r, t, &t->orgs[i], i, version, e)) != 0)
 			return rc;
 	qsort(t->orgs, t->norgs, sizeof(*t->orgs), org_cmp);
 	return 0;
@@ -246,7 +274,7 @@ trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
 	memset(t, 0, sizeof(*t));
 	if (n < 4 + 4 + 8 + KEY_SIG_LEN || memcmp(data, TRUST_MAGIC, 4) != 0)
 		return err_set(e, ERR_INVALID, "not a skillcert trust bundle");
-	if (data[4] != TRUST_VERSION)
+	if (data[4] != 1 && data[4] != TRUST_VERSION)
 		return err_set(e, ERR_INVALID, "trust bundle version %d is not "
 		    "supported", data[4]);
 	if (buf_append(&t->raw, data, n) != 0)
@@ -264,7 +292,7 @@ trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
 		rc = err_set(e, ERR_CRYPTO, "trust bundle signature does not verify");
 		goto fail;
 	}
-	if ((rc = parse_orgs(&r, t, e)) != 0 || (rc = parse_tail(&r, t, e)) != 0)
+	if ((rc = parse_orgs(&r, t, data[4], e)) != 0 || (rc = parse_tail(&r, t, e)) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -307,10 +335,15 @@ trust_load(const char *path, struct trust *t, struct err *e)
 void
 trust_free(struct trust *t)
 {
-	for (size_t i = 0; i < t->norgs; i++)
-		for (int j = 0; j < t->orgs[i].nkeys; j++)
-			if (t->orgs[i].pub[j].pkey)
-				key_free(&t->orgs[i].pub[j]);
+	for (size_t i = 0; i < t->norgs; i++) {
+		struct trust_org *o = &t->orgs[i];
+		for (int j = 0; o->pub && j < o->nkeys; j++)
+			if (o->pub[j].pkey)
+				key_free(&o->pub[j]);
+		free(o->keys);
+		free(o->cred_ok);
+		free(o->pub);
+	}
 	key_free(&t->authority);
 	key_free(&t->logkey);
 	free(t->orgs);

@@ -6,11 +6,22 @@ cp -r "$DATA" "$T/data"
 
 expect_rc "init" 0 make_registry "$D"
 expect_rc "init twice refused" 67 $SC init --db "$D" --province 36 --public-url https://x.cn
-check "keys are 0600" bash -c "[ \$(stat -c %a '$D/keys/authority.key') = 600 ] && [ \$(stat -c %a '$D/keys/log.key') = 600 ] && ls '$D'/keys/orgs/*.key | xargs stat -c %a | grep -qv 600 && exit 1 || exit 0"
+# Every key file, the organizations' included, is 0600; and there are some.
+check "keys are 0600" bash -c "n=0; for f in '$D'/keys/authority.key '$D'/keys/log.key '$D'/keys/orgs/*.key; do [ \"\$(stat -c %a \"\$f\")\" = 600 ] || exit 1; n=\$((n+1)); done; [ \$n -ge 4 ]"
+check "key directories are 0700" bash -c "[ \"\$(stat -c %a '$D/keys')\" = 700 ] && [ \"\$(stat -c %a '$D/keys/orgs')\" = 700 ]"
+# A key directory that already exists must be private, ours and real.
+mkdir -m 755 "$T/openkeys"
+expect_rc "init refuses a key directory others can read" 77 $SC init --db "$T/k1" --keys "$T/openkeys" --province 36 --public-url https://x.cn
+check "says why" contains "$T/err" "is mode 0755"
+check "no key written there" test -z "$(ls -A "$T/openkeys")"
+mkdir -m 700 "$T/realkeys"; ln -s "$T/realkeys" "$T/linkkeys"
+expect_rc "init refuses a symlinked key directory" 77 $SC init --db "$T/k2" --keys "$T/linkkeys" --province 36 --public-url https://x.cn
+mkdir -m 700 "$T/okkeys"
+expect_rc "init accepts an existing private key directory" 0 $SC init --db "$T/k3" --keys "$T/okkeys" --province 36 --public-url https://x.cn --quiet
 expect_rc "bad province" 64 $SC init --db "$T/x" --province 99 --public-url https://x.cn
 expect_rc "org twice" 67 $SC org add --db "$D" --code S000036000001 --name x --scope 养老护理员:5
 expect_rc "scope beyond the standard" 1 $SC org add --db "$D" --code S000036000002 --name x --scope 育婴员:5-1
-contains "$T/err" "defines levels 5-3"
+check "names the levels the standard defines" contains "$T/err" "defines levels 5-3"
 
 # Issue the Jiangxi roster.
 expect_rc "issue jiangxi" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/data/roster-jiangxi.csv" --json

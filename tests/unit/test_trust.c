@@ -16,6 +16,7 @@
 
 #define ORG "S000036000001"
 #define ORG2 "S000036000002"
+#define ORG3 "S000036000003"
 
 static char dir[64];
 static struct registry *r;
@@ -263,6 +264,41 @@ main(void)
 		CHECK(strstr(res.checks[res.nchecks - 1].detail, "compromised") != NULL);
 		craft(&k1, ORG "245000051", 5, from - 3, &tok);
 		CHECK_EQ_INT(verdict_of(&t, &tok, &res), VERDICT_VALID);
+		trust_free(&t);
+	}
+
+	/* An organization rekeyed 19 times: the bundle carries all 20 keys
+	 * (16 used to be kept, in key-id order, so the one in use could be
+	 * dropped), and a certificate signed by each of them verifies. */
+	{
+		struct org org;
+		struct key ks[20];
+		CHECK_EQ_INT(registry_txn_begin(r, 0, &txn, &e), 0);
+		add_org(txn, ORG3, "养老护理员:5-1", KEY_ED25519);
+		CHECK_EQ_INT(mdb_txn_commit(txn), 0);
+		load_org_key(ORG3, &ks[0]);
+		for (int i = 1; i < 20; i++) {
+			CHECK_EQ_INT(registry_txn_begin(r, 0, &txn, &e), 0);
+			CHECK_EQ_INT(registry_get_org(r, txn, ORG3, &org, &e), 0);
+			CHECK_EQ_INT(registry_org_new_key(r, txn, &org, KEY_ED25519,
+			    org.valid_from, NULL, &e), 0);
+			CHECK_EQ_INT(registry_put_org(r, txn, &org, &e), 0);
+			CHECK_EQ_INT(mdb_txn_commit(txn), 0);
+			load_org_key(ORG3, &ks[i]);
+		}
+		export(&t);
+		const struct trust_org *to = trust_find_org(&t, ORG3);
+		CHECK(to != NULL);
+		CHECK_EQ_INT(to ? to->nkeys : 0, 20);
+		int valid = 0;
+		for (int i = 0; i < 20; i++) {
+			char no[CERTNO_LEN + 1];
+			snprintf(no, sizeof(no), ORG3 "245%06d", 100 + i);
+			craft(&ks[i], no, 5, today, &tok);
+			valid += verdict_of(&t, &tok, &res) == VERDICT_VALID;
+			key_free(&ks[i]);
+		}
+		CHECK_EQ_INT(valid, 20);
 		trust_free(&t);
 	}
 

@@ -32,7 +32,9 @@ int buf_append_str8(struct buf *b, const char *s);   /* -1 if over 255 */
 int buf_append_str16(struct buf *b, const char *s);  /* -1 if over 65535 */
 /* NUL-terminates without counting the NUL in len; returns data or NULL. */
 char *buf_cstr(struct buf *b);
-/* Writes to path atomically: temp file in the same directory, fsync, rename. */
+/* Writes to path atomically: a new temporary file beside it (unpredictable
+ * name, O_EXCL|O_NOFOLLOW, created 0600, then given mode), fsync, rename,
+ * fsync of the directory. A symlink at path is replaced, never followed. */
 int buf_write_file_atomic(const struct buf *b, const char *path, int mode);
 /* Reads a whole file, refusing more than max bytes; 0 ok, -1 errno set,
  * -2 too large. */

@@ -4,9 +4,10 @@
  * (sorted, binary-searchable) and the latest signed tree head.
  *
  * Layout (big-endian):
- *   "SCTB" u8 version(1) u8 pad[3] i64 created (unix seconds)
+ *   "SCTB" u8 version(2) u8 pad[3] i64 created (unix seconds)
  *   u8 alg u8 len pub   authority key      u8 alg u8 len pub   log key
- *   u32 norgs, each: u16 len org_encode, u8 nkeys, each: kid[8] u16 len orgkey_encode
+ *   u32 norgs, each: u16 len org_encode, u16 nkeys, each: kid[8] u16 len orgkey_encode
+ *     (version 1, still read, had a u8 nkeys and wrote at most 16)
  *   u8 has_head [sth_encode]
  *   u32 nrevoked, each 14 bytes: certno packed[11] u8 reason u16 day (since 2000)
  *   sig[64]  by the authority over "skillcert/trust/v1" || everything before */
@@ -21,17 +22,18 @@
 #include "skillcert/model/org.h"
 #include "skillcert/model/sth.h"
 
-#define TRUST_KEYS_MAX 16
+#define TRUST_VERSION 2
+#define TRUST_KEYS_MAX 65535      /* per organization, every key it ever had */
 #define TRUST_REV_LEN 14
 #define TRUST_MAX_BYTES (256u << 20)
 
 struct trust_org {
 	struct org org;
 	int nkeys;
-	struct org_key keys[TRUST_KEYS_MAX];
+	struct org_key *keys;          /* nkeys of each array, owned */
 	/* Checked once when the bundle is parsed, not per verification: */
-	int cred_ok[TRUST_KEYS_MAX];    /* credential verifies under the authority */
-	struct key pub[TRUST_KEYS_MAX]; /* ready-to-use public keys */
+	int *cred_ok;                  /* credential verifies under the authority */
+	struct key *pub;               /* ready-to-use public keys */
 };
 
 struct trust {
@@ -51,8 +53,9 @@ struct trust {
  * keys, then the head (NULL: none), then the revocations in number order,
  * then finish, which signs it with the authority's secret key. Calls
  * return 0, -1 when out of memory; trust_builder_key returns 1 when the
- * organization already has TRUST_KEYS_MAX keys, trust_builder_revoked
- * 1 when the number cannot be packed (skipped). */
+ * organization already has TRUST_KEYS_MAX keys (nothing is dropped
+ * silently: the caller refuses to export), trust_builder_revoked 1 when
+ * the number cannot be packed (skipped). */
 struct trust_builder {
 	struct buf *out;
 	size_t norgs_at, nkeys_at, nrevs_at;
