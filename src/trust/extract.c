@@ -97,10 +97,14 @@ token_from_image(const char *path, struct buf *out, struct err *e)
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe(fds) != 0)
+	if (pipe2(fds, O_CLOEXEC) != 0)
 		return err_set(e, ERR_IO, "pipe: %s", strerror(errno));
-	if ((pid = fork()) < 0)
-		return err_set(e, ERR_IO, "fork: %s", strerror(errno));
+	if ((pid = fork()) < 0) {
+		int saved = errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err_set(e, ERR_IO, "fork: %s", strerror(saved));
+	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 		dup2(fds[1], 1);
@@ -112,19 +116,39 @@ token_from_image(const char *path, struct buf *out, struct err *e)
 		_exit(127);
 	}
 	close(fds[1]);
-	while ((n = read(fds[0], tmp, sizeof(tmp))) > 0)
-		buf_append(&txt, tmp, (size_t)n);
+	/* A QR holds at most a few kilobytes: more is not one of ours. */
+	while ((n = read(fds[0], tmp, sizeof(tmp))) > 0 ||
+	    (n < 0 && errno == EINTR))
+		if (n > 0 && txt.len < 65536)
+			buf_append(&txt, tmp, (size_t)n);
 	close(fds[0]);
-	waitpid(pid, &status, 0);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		buf_free(&txt);
 		return err_set(e, ERR_IO, "reading a QR from a photo needs zbarimg "
 		    "(Debian package zbar-tools)");
 	}
+	/* No QR read is not evidence against the certificate (the photo may
+	 * be blurred): the verdict is "cannot tell", not "invalid". */
 	int rc = txt.len ? token_from_url((char *)txt.data, txt.len, out, e) :
-	    err_set(e, ERR_INVALID, "no QR code found in %s", path);
+	    err_set(e, ERR_NOTFOUND, "no QR code could be read in %s", path);
 	buf_free(&txt);
 	return rc;
+}
+
+/* A URL or a bare token given as text. Never a path: a text file naming
+ * itself (or another file) must not send us round again. */
+static int
+token_from_text(const char *s, size_t n, struct buf *out, struct err *e)
+{
+	if (memmem(s, n, "://", 3) != NULL || memmem(s, n, "/V/", 3) != NULL ||
+	    memmem(s, n, "/v/", 3) != NULL)
+		return token_from_url(s, n, out, e);
+	buf_reset(out);
+	buf_append(out, s, n);
+	buf_cstr(out);
+	return out->oom ? err_set(e, ERR_NOMEM, "out of memory") : 0;
 }
 
 int
@@ -134,31 +158,22 @@ verify_extract_token(const char *input, struct buf *out, struct err *e)
 	struct buf f = BUF_INIT;
 	int rc;
 
-	if (stat(input, &st) == 0 && S_ISREG(st.st_mode)) {
-		if ((rc = slurp(input, &f, e)) != 0)
-			goto out;
-		if (f.len > 5 && memcmp(f.data, "%PDF-", 5) == 0)
-			rc = token_from_pdf(&f, out, e);
-		else if ((f.len > 8 && memcmp(f.data, "\x89PNG", 4) == 0) ||
-		    (f.len > 3 && f.data[0] == 0xFF && f.data[1] == 0xD8))
-			rc = token_from_image(input, out, e);
-		else {
-			/* A text file holding a URL or token. */
-			while (f.len && (f.data[f.len - 1] == '\n' || f.data[f.len - 1] == '\r'))
-				f.len--;
-			buf_cstr(&f);
-			rc = verify_extract_token((char *)f.data, out, e);
-		}
+	if (stat(input, &st) != 0 || !S_ISREG(st.st_mode))
+		return token_from_text(input, strlen(input), out, e);
+	if ((rc = slurp(input, &f, e)) != 0)
 		goto out;
+	if (f.len > 5 && memcmp(f.data, "%PDF-", 5) == 0)
+		rc = token_from_pdf(&f, out, e);
+	else if ((f.len > 8 && memcmp(f.data, "\x89PNG", 4) == 0) ||
+	    (f.len > 3 && f.data[0] == 0xFF && f.data[1] == 0xD8))
+		rc = token_from_image(input, out, e);
+	else {
+		/* A text file holding a URL or token, one line. */
+		while (f.len && (f.data[f.len - 1] == '\n' ||
+		    f.data[f.len - 1] == '\r'))
+			f.len--;
+		rc = token_from_text((const char *)f.data, f.len, out, e);
 	}
-	if (strstr(input, "://") != NULL || strstr(input, "/V/") || strstr(input, "/v/")) {
-		rc = token_from_url(input, strlen(input), out, e);
-		goto out;
-	}
-	buf_reset(out);
-	buf_append_str(out, input);
-	buf_cstr(out);
-	rc = 0;
 out:
 	buf_free(&f);
 	return rc;
