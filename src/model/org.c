@@ -11,22 +11,59 @@
 #define ORG_VERSION 1
 #define ORG_CRED_CTX "skillcert/org/v1"
 
+/* Operators type the list separator as ',' or as the full-width '，' or
+ * '、', and the colon as ':' or '：'. Whole characters, never bytes: the
+ * last byte of '，' is also the middle byte of other characters. */
+static char *
+scope_cut(char *item)
+{
+	for (char *p = item; *p; p++) {
+		if (*p == ',') {
+			*p = '\0';
+			return p + 1;
+		}
+		if (strncmp(p, "，", 3) == 0 || strncmp(p, "、", 3) == 0) {
+			*p = '\0';
+			return p + 3;
+		}
+	}
+	return NULL;
+}
+
+/* The colon between occupation and levels, cut off; NULL if none. */
+static char *
+scope_colon(char *item)
+{
+	char *p;
+
+	if ((p = strstr(item, "：")) != NULL) {
+		*p = '\0';
+		memmove(p + 1, p + 3, strlen(p + 3) + 1);
+		*p = ':';
+		return p;
+	}
+	return strchr(item, ':');
+}
+
 int
 org_scope_parse(const struct catalog *cat, const char *s, struct org *o,
     struct err *e)
 {
-	char copy[1024], *item, *save = NULL;
+	char copy[1024], *item, *next;
 
 	if (strlen(s) >= sizeof(copy))
 		return err_set(e, ERR_INVALID, "--scope too long");
 	strcpy(copy, s);
 	o->nscope = 0;
-	for (item = strtok_r(copy, ",，", &save); item; item = strtok_r(NULL, ",，", &save)) {
-		char *colon = strchr(item, ':');
+	for (item = copy; item != NULL; item = next) {
+		char *colon;
 		const struct occupation *occ;
 		uint8_t mask;
 
-		if (colon == NULL)
+		next = scope_cut(item);
+		if (*item == '\0')
+			continue;
+		if ((colon = scope_colon(item)) == NULL)
 			return err_set(e, ERR_INVALID, "scope item '%s' lacks ':levels' "
 			    "(e.g. 养老护理员:5-1)", item);
 		*colon = '\0';

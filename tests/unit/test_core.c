@@ -232,6 +232,16 @@ test_catalog(void)
 	CHECK(org_scope_parse(&c, "家政服务员:5-1", &org, &e) != 0); /* 一级 undefined */
 	CHECK(strstr(e.msg, "defines levels 5-2") != NULL);
 	CHECK(org_scope_parse(&c, "厨师:5", &org, &e) != 0);
+	/* Separators as operators type them: '，' '、' and '：' are whole
+	 * characters (strtok on "，" used to split inside other characters). */
+	CHECK_EQ_INT(org_scope_parse(&c, "养老护理员:5-1，家政服务员:5-3",
+	    &org, &e), 0);
+	CHECK_EQ_INT(org.nscope, 2);
+	CHECK_EQ_INT(org_scope_parse(&c, "养老护理员：5-1、家政服务员:5-3,", &org, &e), 0);
+	CHECK_EQ_INT(org.nscope, 2);
+	CHECK_EQ_INT(org.scope[1].levels, 0x38);
+	CHECK(org_scope_parse(&c, "养老护理员5-1", &org, &e) != 0);
+	CHECK(strstr(e.msg, "lacks ':levels'") != NULL);
 	catalog_free(&c);
 }
 
