@@ -1,4 +1,5 @@
-/* server_main.c - the command line of skillcertd and `skillcert serve`. */
+/* cmdline.c - the command line of skillcertd and `skillcert serve`: one
+ * parser, so the daemon and the subcommand take the same options. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

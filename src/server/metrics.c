@@ -1,4 +1,4 @@
-/* server_metrics.c - request counters kept per thread without locks and
+/* metrics.c - request counters kept per thread without locks and
  * summed across threads when /metrics is scraped (Prometheus text 0.0.4).
  * A scrape may see one thread's counters a request apart from another's:
  * monotonic counters tolerate that. */
@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "server_int.h"
+#include "ctx.h"
+#include "metrics.h"
+#include "respond.h"
 
 const uint32_t srv_buckets_us[SRV_NBUCKETS] = {
 	100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000,

@@ -32,7 +32,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "server_int.h"
+#include "ctx.h"
+#include "dispatch.h"
+#include "metrics.h"
+#include "respond.h"
+#include "style.h"
 
 #define LOG_FLUSH_AT 16384   /* access-log bytes buffered per thread */
 

@@ -1,4 +1,4 @@
-/* server_verify.c - the verdict on a QR token: is it a certificate this
+/* verdict.c - the verdict on a QR token: is it a certificate this
  * registry issued, signed by a key the authority credentialed, valid on
  * its issue date, and not revoked?
  *
@@ -13,7 +13,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "server_int.h"
+#include "verdict.h"
+#include "view.h"
 #include "skillcert/base/date.h"
 
 const char *
