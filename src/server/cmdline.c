@@ -1,4 +1,5 @@
-/* server_main.c - the command line of skillcertd and `skillcert serve`. */
+/* cmdline.c - the command line of skillcertd and `skillcert serve`: one
+ * parser, so the daemon and the subcommand take the same options. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,25 +79,26 @@ parse_int(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+static const struct option server_opts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "keys", required_argument, NULL, 'k' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "tls-cert", required_argument, NULL, 'C' },
+	{ "tls-key", required_argument, NULL, 'K' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "burst", required_argument, NULL, 'b' },
+	{ "access-log", required_argument, NULL, 'a' },
+	{ "max-conns", required_argument, NULL, 'm' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
 int
 server_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "keys", required_argument, NULL, 'k' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "tls-cert", required_argument, NULL, 'C' },
-		{ "tls-key", required_argument, NULL, 'K' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "burst", required_argument, NULL, 'b' },
-		{ "access-log", required_argument, NULL, 'a' },
-		{ "max-conns", required_argument, NULL, 'm' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *prog = argc > 0 && argv[0] != NULL ? argv[0] : "skillcertd";
 	struct server_config c;
 	struct err e;
@@ -105,7 +107,7 @@ server_main(int argc, char **argv)
 
 	server_config_defaults(&c);
 	optind = 0;   /* glibc: full re-initialization (serve is a subcommand) */
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", server_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': c.db_dir = optarg; break;
 		case 'k': c.keys_dir = optarg; break;

@@ -1,11 +1,12 @@
-/* server_log.c - the transparency log for monitors and verifiers, and the
+/* log.c - the transparency log for monitors and verifiers, and the
  * trust bundle, as the CLI shows them (logview.c). Nothing here holds
  * personal data: leaves carry numbers, codes, dates and hashes only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "server_int.h"
+#include "log.h"
+#include "respond.h"
 #include "skillcert/base/json.h"
 #include "skillcert/store/logview.h"
 #include "skillcert/model/sha256.h"

@@ -1,4 +1,4 @@
-/* server_metrics.c - request counters kept per thread without locks and
+/* metrics.c - request counters kept per thread without locks and
  * summed across threads when /metrics is scraped (Prometheus text 0.0.4).
  * A scrape may see one thread's counters a request apart from another's:
  * monotonic counters tolerate that. */
@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "server_int.h"
+#include "ctx.h"
+#include "metrics.h"
+#include "respond.h"
 
 const uint32_t srv_buckets_us[SRV_NBUCKETS] = {
 	100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000,
@@ -66,16 +68,13 @@ counter(struct buf *b, const char *name, const char *help, const char *type,
 	    name, type, name, v);
 }
 
-void
-srv_metrics_text(struct srv_ctx *x, struct server_response *r)
+/* skillcert_http_requests_total: one line per route and status seen. */
+static void
+requests_text(const struct srv_shared *sh, struct buf *b)
 {
-	const struct srv_shared *sh = x->sh;
-	struct buf *b = &x->body;
-	uint64_t certs = 0, revoked = 0, orgs = 0, cum, v;
-	int route, s, k;
+	uint64_t v;
+	int route, s;
 
-	buf_reset(b);
-	x->ext = NULL;
 	buf_append_str(b, "# HELP skillcert_http_requests_total Requests "
 	    "answered, by route pattern and status.\n"
 	    "# TYPE skillcert_http_requests_total counter\n");
@@ -93,6 +92,15 @@ srv_metrics_text(struct srv_ctx *x, struct server_response *r)
 				    "code=\"%d\"} %" PRIu64 "\n",
 				    http_route_label(route), status_codes[s], v);
 		}
+}
+
+/* The latency histogram, cumulative buckets, for routes that were hit. */
+static void
+latency_text(const struct srv_shared *sh, struct buf *b)
+{
+	uint64_t cum;
+	int route, k;
+
 	buf_append_str(b, "# HELP skillcert_http_request_duration_seconds "
 	    "Time from the request's arrival at the handler to its reply.\n"
 	    "# TYPE skillcert_http_request_duration_seconds histogram\n");
@@ -121,6 +129,12 @@ srv_metrics_text(struct srv_ctx *x, struct server_response *r)
 		buf_printf(b, "skillcert_http_request_duration_seconds_count"
 		    "{route=\"%s\"} %" PRIu64 "\n", http_route_label(route), cum);
 	}
+}
+
+/* The server-wide counters and gauges, one family each. */
+static void
+totals_text(const struct srv_shared *sh, struct buf *b)
+{
 	counter(b, "skillcert_http_response_bytes_total", "Body bytes sent.",
 	    "counter", SUM(bytes_out));
 	counter(b, "skillcert_rate_limited_total", "Lookups refused with 429.",
@@ -140,6 +154,20 @@ srv_metrics_text(struct srv_ctx *x, struct server_response *r)
 	    SUM(sig_verifies));
 	counter(b, "skillcert_signature_cache_hits_total", "Signatures found "
 	    "already verified.", "counter", SUM(sig_cache_hits));
+}
+
+void
+srv_metrics_text(struct srv_ctx *x, struct server_response *r)
+{
+	const struct srv_shared *sh = x->sh;
+	struct buf *b = &x->body;
+	uint64_t certs = 0, revoked = 0, orgs = 0;
+
+	buf_reset(b);
+	x->ext = NULL;
+	requests_text(sh, b);
+	latency_text(sh, b);
+	totals_text(sh, b);
 	if (srv_txn(x) == 0)
 		registry_count(x->reg, x->txn, &certs, &revoked, &orgs);
 	counter(b, "skillcert_certificates", "Certificates in the registry "

@@ -32,7 +32,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "server_int.h"
+#include "ctx.h"
+#include "dispatch.h"
+#include "metrics.h"
+#include "respond.h"
+#include "style.h"
 
 #define LOG_FLUSH_AT 16384   /* access-log bytes buffered per thread */
 
@@ -69,7 +73,8 @@ struct server {
 	struct sockaddr_storage addr;
 	ev_socklen_t addrlen;
 	char addrtext[80];
-	struct event_base *ctl;
+	struct event_base *ctl;        /* the main thread's: signals only */
+	struct event *sigint, *sigterm;
 };
 
 void
@@ -284,6 +289,37 @@ write_now(struct evhttp_connection *evcon)
 		wr(bev, cbarg);
 }
 
+/* The headers every response carries, then those its route and status
+ * call for; Content-Length is the caller's (HEAD). */
+static void
+add_headers(struct worker *w, struct evkeyvalq *oh,
+    const struct server_response *rs)
+{
+	char retry[16];
+
+	evhttp_add_header(oh, "Content-Type", rs->content_type);
+	evhttp_add_header(oh, "Cache-Control", rs->cache == SRV_CACHE_PUBLIC ?
+	    "public, max-age=60" : "no-store");
+	evhttp_add_header(oh, "Content-Security-Policy", w->srv->sh.csp);
+	evhttp_add_header(oh, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(oh, "X-Frame-Options", "DENY");
+	evhttp_add_header(oh, "Referrer-Policy", "no-referrer");
+	if (w->srv->ssl != NULL)
+		evhttp_add_header(oh, "Strict-Transport-Security",
+		    "max-age=31536000");
+	if (rs->route == ROUTE_API_CERT || rs->route == ROUTE_API_VERIFY ||
+	    rs->route == ROUTE_API_ORG || rs->route >= ROUTE_LOG_HEAD)
+		evhttp_add_header(oh, "Access-Control-Allow-Origin", "*");
+	if (rs->etag[0])
+		evhttp_add_header(oh, "ETag", rs->etag);
+	if (rs->status == 405)
+		evhttp_add_header(oh, "Allow", "GET, HEAD");
+	if (rs->status == 429) {
+		snprintf(retry, sizeof(retry), "%u", rs->retry_after);
+		evhttp_add_header(oh, "Retry-After", retry);
+	}
+}
+
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
@@ -294,7 +330,7 @@ on_request(struct evhttp_request *req, void *arg)
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	struct server_response rs;
 	struct srv_req rq;
-	char *peer = NULL, clen[24], retry[16], client[64];
+	char *peer = NULL, clen[24], client[64];
 	ev_uint16_t port = 0;
 	uint64_t t0 = now_us();
 
@@ -318,27 +354,7 @@ on_request(struct evhttp_request *req, void *arg)
 
 	srv_dispatch(&w->ctx, &rq, &rs);
 
-	evhttp_add_header(oh, "Content-Type", rs.content_type);
-	evhttp_add_header(oh, "Cache-Control", rs.cache == SRV_CACHE_PUBLIC ?
-	    "public, max-age=60" : "no-store");
-	evhttp_add_header(oh, "Content-Security-Policy", w->srv->sh.csp);
-	evhttp_add_header(oh, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(oh, "X-Frame-Options", "DENY");
-	evhttp_add_header(oh, "Referrer-Policy", "no-referrer");
-	if (w->srv->ssl != NULL)
-		evhttp_add_header(oh, "Strict-Transport-Security",
-		    "max-age=31536000");
-	if (rs.route == ROUTE_API_CERT || rs.route == ROUTE_API_VERIFY ||
-	    rs.route == ROUTE_API_ORG || rs.route >= ROUTE_LOG_HEAD)
-		evhttp_add_header(oh, "Access-Control-Allow-Origin", "*");
-	if (rs.etag[0])
-		evhttp_add_header(oh, "ETag", rs.etag);
-	if (rs.status == 405)
-		evhttp_add_header(oh, "Allow", "GET, HEAD");
-	if (rs.status == 429) {
-		snprintf(retry, sizeof(retry), "%u", rs.retry_after);
-		evhttp_add_header(oh, "Retry-After", retry);
-	}
+	add_headers(w, oh, &rs);
 	if (rq.is_head) {
 		/* evhttp sends whatever is in the buffer, even for HEAD. */
 		snprintf(clen, sizeof(clen), "%zu", rs.body_len);
@@ -495,9 +511,8 @@ worker_setup(struct worker *w, struct err *e)
 	struct server *s = w->srv;
 	const struct server_config *c = &s->cfg;
 	struct timeval flush = { 1, 0 };
-	int rc;
-
 	struct event_config *ec;
+	int rc;
 
 	/* The changelist folds evhttp's per-request disable/enable of EV_READ
 	 * into at most one epoll_ctl per loop iteration. */
@@ -689,111 +704,142 @@ config_check(struct server_config *c, struct err *e)
 	return 0;
 }
 
-int
-server_run(const struct server_config *cfg, struct err *e)
+/* Process-wide settings the threads rely on. */
+static int
+process_setup(struct err *e)
 {
-	struct server *s;
-	struct event *sigint = NULL, *sigterm = NULL;
 	struct sigaction sa;
-	int i, rc = 0;
-
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return err_set(e, ERR_NOMEM, "out of memory");
-	s->cfg = *cfg;
-	s->logfd = -1;
-	if (s->cfg.db_dir == NULL)
-		s->cfg.db_dir = REG_DIR_DEFAULT;
-	if (s->cfg.listen == NULL)
-		s->cfg.listen = "127.0.0.1:8080";
-	if ((rc = config_check(&s->cfg, e)) != 0 ||
-	    (rc = parse_listen(s->cfg.listen, &s->addr, &s->addrlen, e)) != 0)
-		goto out;
-	addr_format(&s->addr, s->addrtext, sizeof(s->addrtext));
 
 	/* Writes to a closed connection must fail with EPIPE, not kill us. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	if (sigaction(SIGPIPE, &sa, NULL) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot ignore SIGPIPE: %s",
+		    strerror(errno));
 	/* Locks in every base so other threads may call loopexit. */
-	if (evthread_use_pthreads() != 0) {
-		rc = err_set(e, ERR_INTERNAL, "libevent threads unavailable");
-		goto out;
-	}
+	if (evthread_use_pthreads() != 0)
+		return err_set(e, ERR_INTERNAL, "libevent threads unavailable");
+	return 0;
+}
+
+static int
+log_open(struct server *s, struct err *e)
+{
+	if (s->cfg.access_log == NULL)
+		return 0;
+	if (strcmp(s->cfg.access_log, "-") == 0)
+		s->logfd = STDOUT_FILENO;
+	else if ((s->logfd = open(s->cfg.access_log, O_WRONLY | O_APPEND |
+	    O_CREAT | O_CLOEXEC, 0640)) < 0)
+		return err_set(e, ERR_IO, "cannot open access log %s: %s",
+		    s->cfg.access_log, strerror(errno));
+	return 0;
+}
+
+/* What every thread reads and none writes: the registry, the CSP, the
+ * TLS context, the access log's descriptor. */
+static int
+shared_open(struct server *s, struct err *e)
+{
+	int rc;
 
 	if ((rc = registry_open(&s->sh.reg, s->cfg.db_dir,
 	    &(struct registry_opts){ s->cfg.keys_dir, REG_RDONLY, 0 }, e)) != 0)
-		goto out;
+		return rc;
 	s->sh.cfg = &s->cfg;
 	s->sh.started = time(NULL);
 	s->sh.tls = s->cfg.tls_cert != NULL;
-	if (srv_csp_build(s->sh.csp, s->sh.tls) != 0) {
-		rc = err_set(e, ERR_INTERNAL, "cannot hash the stylesheet");
-		goto out;
-	}
+	if (srv_csp_build(s->sh.csp, s->sh.tls) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot hash the stylesheet");
 	if (s->sh.tls && (rc = tls_setup(s, e)) != 0)
-		goto out;
-	if (s->cfg.access_log != NULL) {
-		if (strcmp(s->cfg.access_log, "-") == 0)
-			s->logfd = STDOUT_FILENO;
-		else if ((s->logfd = open(s->cfg.access_log, O_WRONLY | O_APPEND |
-		    O_CREAT | O_CLOEXEC, 0640)) < 0) {
-			rc = err_set(e, ERR_IO, "cannot open access log %s: %s",
-			    s->cfg.access_log, strerror(errno));
-			goto out;
-		}
-	}
+		return rc;
+	return log_open(s, e);
+}
+
+/* Every worker set up and listening; none running yet. */
+static int
+workers_setup(struct server *s, struct err *e)
+{
+	int i, rc;
 
 	s->n = s->cfg.threads;
 	/* Cache-line aligned: each thread's hot counters stay its own. */
 	if ((s->w = aligned_alloc(64, (size_t)s->n * sizeof(*s->w))) != NULL)
 		memset(s->w, 0, (size_t)s->n * sizeof(*s->w));
 	if (s->w == NULL ||
-	    (s->sh.ctxs = calloc((size_t)s->n, sizeof(*s->sh.ctxs))) == NULL) {
-		rc = err_set(e, ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	    (s->sh.ctxs = calloc((size_t)s->n, sizeof(*s->sh.ctxs))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
 	s->sh.nctx = s->n;
 	for (i = 0; i < s->n; i++) {
 		s->w[i].id = i;
 		s->w[i].srv = s;
 		s->sh.ctxs[i] = &s->w[i].ctx;
 		if ((rc = worker_setup(&s->w[i], e)) != 0)
-			goto out;
+			return rc;
 	}
+	return 0;
+}
 
+/* The main thread's event loop, which only waits for SIGINT or SIGTERM. */
+static int
+signals_setup(struct server *s, struct err *e)
+{
 	if ((s->ctl = event_base_new()) == NULL ||
-	    (sigint = evsignal_new(s->ctl, SIGINT, on_signal, s)) == NULL ||
-	    (sigterm = evsignal_new(s->ctl, SIGTERM, on_signal, s)) == NULL ||
-	    event_add(sigint, NULL) != 0 || event_add(sigterm, NULL) != 0) {
-		rc = err_set(e, ERR_INTERNAL, "cannot set up signal handling");
-		goto out;
-	}
+	    (s->sigint = evsignal_new(s->ctl, SIGINT, on_signal, s)) == NULL ||
+	    (s->sigterm = evsignal_new(s->ctl, SIGTERM, on_signal, s)) == NULL ||
+	    event_add(s->sigint, NULL) != 0 || event_add(s->sigterm, NULL) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot set up signal handling");
+	return 0;
+}
+
+static int
+threads_start(struct server *s, struct err *e)
+{
+	int i;
+
 	for (i = 0; i < s->n; i++) {
-		if (pthread_create(&s->w[i].thr, NULL, worker_main, &s->w[i]) != 0) {
-			rc = err_set(e, ERR_INTERNAL, "cannot start thread %d", i);
-			on_signal(SIGTERM, 0, s);
-			goto join;
-		}
+		if (pthread_create(&s->w[i].thr, NULL, worker_main, &s->w[i]) != 0)
+			return err_set(e, ERR_INTERNAL, "cannot start thread %d", i);
 		s->w[i].started = 1;
 	}
-	if (!s->cfg.quiet)
-		fprintf(stderr, "skillcertd: listening on %s://%s (%d thread%s, "
-		    "registry %s)\n", s->ssl ? "https" : "http", s->addrtext, s->n,
-		    s->n == 1 ? "" : "s", s->cfg.db_dir);
-	if (event_base_dispatch(s->ctl) < 0)
-		rc = err_set(e, ERR_INTERNAL, "signal loop failed");
+	return 0;
+}
+
+/* Runs the threads until a signal (or a thread that would not start),
+ * then stops and joins every one that started. */
+static int
+threads_run(struct server *s, struct err *e)
+{
+	int i, rc;
+
+	if ((rc = threads_start(s, e)) == 0) {
+		if (!s->cfg.quiet)
+			fprintf(stderr, "skillcertd: listening on %s://%s (%d "
+			    "thread%s, registry %s)\n", s->ssl ? "https" : "http",
+			    s->addrtext, s->n, s->n == 1 ? "" : "s",
+			    s->cfg.db_dir);
+		if (event_base_dispatch(s->ctl) < 0)
+			rc = err_set(e, ERR_INTERNAL, "signal loop failed");
+	}
 	on_signal(SIGTERM, 0, s);
-join:
 	for (i = 0; i < s->n; i++)
 		if (s->w[i].started)
 			pthread_join(s->w[i].thr, NULL);
 	if (!s->cfg.quiet && rc == 0)
 		fprintf(stderr, "skillcertd: stopped\n");
-out:
-	if (sigint != NULL)
-		event_free(sigint);
-	if (sigterm != NULL)
-		event_free(sigterm);
+	return rc;
+}
+
+/* Frees whatever part of the server was set up. */
+static void
+server_teardown(struct server *s)
+{
+	int i;
+
+	if (s->sigint != NULL)
+		event_free(s->sigint);
+	if (s->sigterm != NULL)
+		event_free(s->sigterm);
 	if (s->ctl != NULL)
 		event_base_free(s->ctl);
 	for (i = 0; s->w != NULL && i < s->n; i++)
@@ -807,5 +853,31 @@ out:
 	if (s->logfd > STDOUT_FILENO)
 		close(s->logfd);
 	free(s);
+}
+
+int
+server_run(const struct server_config *cfg, struct err *e)
+{
+	struct server *s;
+	int rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	s->cfg = *cfg;
+	s->logfd = -1;
+	if (s->cfg.db_dir == NULL)
+		s->cfg.db_dir = REG_DIR_DEFAULT;
+	if (s->cfg.listen == NULL)
+		s->cfg.listen = "127.0.0.1:8080";
+	if ((rc = config_check(&s->cfg, e)) != 0 ||
+	    (rc = parse_listen(s->cfg.listen, &s->addr, &s->addrlen, e)) != 0)
+		goto out;
+	addr_format(&s->addr, s->addrtext, sizeof(s->addrtext));
+	if ((rc = process_setup(e)) != 0 || (rc = shared_open(s, e)) != 0 ||
+	    (rc = workers_setup(s, e)) != 0 || (rc = signals_setup(s, e)) != 0)
+		goto out;
+	rc = threads_run(s, e);
+out:
+	server_teardown(s);
 	return rc;
 }

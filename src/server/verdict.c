@@ -1,4 +1,4 @@
-/* server_verify.c - the verdict on a QR token: is it a certificate this
+/* verdict.c - the verdict on a QR token: is it a certificate this
  * registry issued, signed by a key the authority credentialed, valid on
  * its issue date, and not revoked?
  *
@@ -13,7 +13,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "server_int.h"
+#include "verdict.h"
+#include "view.h"
 #include "skillcert/base/date.h"
 
 const char *
@@ -149,6 +150,105 @@ check_credential(struct srv_ctx *x, const struct org *o,
 	return 0;
 }
 
+/* A database error: counted, and the request owes a 503. */
+static int
+db_error(struct srv_ctx *x)
+{
+	srv_count(&x->m.db_errors, 1);
+	return -1;
+}
+
+/* The claimed organization and key, by lookups alone: 1 decided, 0 on to
+ * the record, -1 database error. */
+static int
+check_issuer(struct srv_ctx *x, const struct cert *c,
+    struct srv_verdict_result *v)
+{
+	struct err e;
+	int rc;
+
+	rc = registry_get_org(x->reg, x->txn, c->org, &x->org, &e);
+	if (rc == ERR_NOTFOUND) {
+		decide(v, V_UNKNOWN);
+		add_reason(v, "unknown_org", "签发机构未在本登记系统备案",
+		    "the issuing organization is not filed in this registry");
+		return 1;
+	} else if (rc != 0)
+		return db_error(x);
+	v->have_org = 1;
+	rc = registry_get_orgkey(x->reg, x->txn, c->org, c->kid, &x->okey, &e);
+	if (rc == ERR_NOTFOUND) {
+		/* Every key an organization ever held stays registered: a key
+		 * id it never had means an altered or forged token. */
+		add_reason(v, "unknown_key", "签名密钥不属于该评价机构",
+		    "the signing key is not registered for the organization");
+		return 1;
+	} else if (rc != 0)
+		return db_error(x);
+	v->have_key = 1;
+	return 0;
+}
+
+/* The stored record against the token: 1 decided (it differs), 0 on to
+ * the signature with *found set, -1 database error. */
+static int
+check_record(struct srv_ctx *x, const struct cert *c,
+    const uint8_t sig[CERT_SIG_LEN], struct srv_verdict_result *v,
+    int *found)
+{
+	struct err e;
+	int rc, exact;
+
+	rc = registry_get_cert(x->reg, x->txn, c->no, &x->rec, &e);
+	if (rc != 0 && rc != ERR_NOTFOUND)
+		return db_error(x);
+	*found = rc == 0;
+	exact = *found && x->rec.enc_len == x->enc.len &&
+	    memcmp(x->rec.enc, x->enc.data, x->enc.len) == 0 &&
+	    memcmp(x->rec.sig, sig, CERT_SIG_LEN) == 0;
+	if (*found && !exact) {
+		/* Decided without cryptography: the registry is the truth. */
+		add_reason(v, "registry_mismatch", "证书内容与登记记录不符",
+		    "the token differs from the registered certificate");
+		return 1;
+	}
+	return 0;
+}
+
+/* A registered, correctly signed certificate: the key's credential and
+ * validity on the issue date, then the record's status. */
+static void
+check_standing(struct srv_ctx *x, const struct cert *c,
+    struct srv_verdict_result *v)
+{
+	struct err e;
+
+	v->registry_ok = 1;
+	v->have_rec = 1;
+	v->credential_ok = check_credential(x, &x->org, &x->okey) == 0;
+	if (!v->credential_ok)
+		add_reason(v, "bad_credential", "签名密钥未经主管部门有效授权",
+		    "the authority's credential for the key does not verify");
+	if (orgkey_allows(&x->okey, c->issued_on, &e) == 0)
+		v->key_ok = 1;
+	else
+		add_reason(v, "key_not_valid", "签名密钥在发证日期不可用",
+		    e.msg);   /* dates only */
+	if (!v->credential_ok || !v->key_ok)
+		return;
+	if (x->rec.status == CERT_REVOKED) {
+		char d[11], detail[96];
+
+		date_format_iso(srv_day_of(x->rec.revoked_at), d);
+		snprintf(detail, sizeof(detail), "revoked on %s: %s", d,
+		    cert_reason_name(x->rec.reason));
+		decide(v, V_REVOKED);
+		add_reason(v, "revoked", srv_reason_cn(x->rec.reason), detail);
+		return;
+	}
+	decide(v, V_VALID);
+}
+
 int
 srv_verify_token(struct srv_ctx *x, const char *tok, size_t n,
     struct srv_verdict_result *v)
@@ -156,7 +256,7 @@ srv_verify_token(struct srv_ctx *x, const char *tok, size_t n,
 	uint8_t sig[CERT_SIG_LEN];
 	struct cert *c = &v->claimed;
 	struct err e;
-	int rc, found, exact;
+	int rc, found;
 
 	memset(v, 0, sizeof(*v));
 	decide(v, V_INVALID);
@@ -170,41 +270,9 @@ srv_verify_token(struct srv_ctx *x, const char *tok, size_t n,
 	v->have_cert = 1;
 	if (srv_txn(x) != 0)
 		return -1;
-
-	rc = registry_get_org(x->reg, x->txn, c->org, &x->org, &e);
-	if (rc == ERR_NOTFOUND) {
-		decide(v, V_UNKNOWN);
-		add_reason(v, "unknown_org", "签发机构未在本登记系统备案",
-		    "the issuing organization is not filed in this registry");
-		return 0;
-	} else if (rc != 0)
-		goto dberr;
-	v->have_org = 1;
-	rc = registry_get_orgkey(x->reg, x->txn, c->org, c->kid, &x->okey, &e);
-	if (rc == ERR_NOTFOUND) {
-		/* Every key an organization ever held stays registered: a key
-		 * id it never had means an altered or forged token. */
-		add_reason(v, "unknown_key", "签名密钥不属于该评价机构",
-		    "the signing key is not registered for the organization");
-		return 0;
-	} else if (rc != 0)
-		goto dberr;
-	v->have_key = 1;
-
-	rc = registry_get_cert(x->reg, x->txn, c->no, &x->rec, &e);
-	if (rc != 0 && rc != ERR_NOTFOUND)
-		goto dberr;
-	found = rc == 0;
-	exact = found && x->rec.enc_len == x->enc.len &&
-	    memcmp(x->rec.enc, x->enc.data, x->enc.len) == 0 &&
-	    memcmp(x->rec.sig, sig, CERT_SIG_LEN) == 0;
-	if (found && !exact) {
-		/* Decided without cryptography: the registry is the truth. */
-		add_reason(v, "registry_mismatch", "证书内容与登记记录不符",
-		    "the token differs from the registered certificate");
-		return 0;
-	}
-
+	if ((rc = check_issuer(x, c, v)) != 0 ||
+	    (rc = check_record(x, c, sig, v, &found)) != 0)
+		return rc < 0 ? -1 : 0;
 	v->signature_ok = c->alg == x->okey.alg &&
 	    check_signature(x, x->enc.data, x->enc.len, sig, &x->okey) == 0;
 	if (!v->signature_ok) {
@@ -218,34 +286,8 @@ srv_verify_token(struct srv_ctx *x, const char *tok, size_t n,
 		    "the certificate is signed but not in the registry");
 		return 0;
 	}
-	v->registry_ok = 1;
-	v->have_rec = 1;
-	v->credential_ok = check_credential(x, &x->org, &x->okey) == 0;
-	if (!v->credential_ok)
-		add_reason(v, "bad_credential", "签名密钥未经主管部门有效授权",
-		    "the authority's credential for the key does not verify");
-	if (orgkey_allows(&x->okey, c->issued_on, &e) == 0)
-		v->key_ok = 1;
-	else
-		add_reason(v, "key_not_valid", "签名密钥在发证日期不可用",
-		    e.msg);   /* dates only */
-	if (!v->credential_ok || !v->key_ok)
-		return 0;
-	if (x->rec.status == CERT_REVOKED) {
-		char d[11], detail[96];
-
-		date_format_iso(srv_day_of(x->rec.revoked_at), d);
-		snprintf(detail, sizeof(detail), "revoked on %s: %s", d,
-		    cert_reason_name(x->rec.reason));
-		decide(v, V_REVOKED);
-		add_reason(v, "revoked", srv_reason_cn(x->rec.reason), detail);
-		return 0;
-	}
-	decide(v, V_VALID);
+	check_standing(x, c, v);
 	return 0;
-dberr:
-	srv_count(&x->m.db_errors, 1);
-	return -1;
 }
 
 int
