@@ -11,7 +11,6 @@
  * Nothing here depends on time, randomness or addresses: the same input
  * gives the same bytes. */
 #include <math.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
+#include "skillcert/image/image.h"
 #include "skillcert/render/fontsub.h"
 #include "skillcert/render/qr.h"
 #include "skillcert/render/render.h"
@@ -34,7 +34,6 @@
 
 #define FIELD_MAX 1024          /* bytes in one input field */
 #define IMAGE_BYTES_MAX (8u << 20)
-#define IMAGE_PIXELS_MAX (2500u * 2500u)
 #define PUA_FIRST 0xE000
 #define PUA_LAST 0xF8FF
 
@@ -834,103 +833,11 @@ draw_table(struct doc *d, const struct strings *st, float y0,
 
 /* ---- images --------------------------------------------------------- */
 
-/* Walks a JPEG's markers the way libharu 2.3.0 does (it embeds the file
- * as is and reads only the frame header), and checks it ends in EOI, so
- * what reaches the PDF is a whole baseline or progressive 8-bit JPEG. */
-static int
-jpeg_check(const uint8_t *p, size_t n, const char *what, struct err *e)
-{
-	size_t i = 2, len, end;
-	int sof = 0;
-
-	if (n < 4 || p[0] != 0xFF || p[1] != 0xD8)
-		return err_set(e, ERR_INVALID, "%s: not a JPEG", what);
-	while (!sof) {
-		if (i + 4 > n || p[i] != 0xFF)
-			return err_set(e, ERR_INVALID, "%s: corrupt JPEG "
-			    "(bad marker at byte %zu)", what, i);
-		len = (size_t)p[i + 2] << 8 | p[i + 3];
-		if (len < 2 || i + 2 + len > n)
-			return err_set(e, ERR_INVALID, "%s: corrupt JPEG "
-			    "(truncated segment at byte %zu)", what, i);
-		switch (p[i + 1]) {
-		case 0xC0: case 0xC1: case 0xC2:
-			if (len < 8 || p[i + 4] != 8 ||
-			    (p[i + 5] == 0 && p[i + 6] == 0) ||
-			    (p[i + 7] == 0 && p[i + 8] == 0) ||
-			    (p[i + 9] != 1 && p[i + 9] != 3 && p[i + 9] != 4))
-				return err_set(e, ERR_INVALID, "%s: JPEG frame "
-				    "header unsupported or corrupt", what);
-			sof = 1;
-			break;
-		case 0xC3: case 0xC5: case 0xC6: case 0xC7: case 0xC9:
-		case 0xCA: case 0xCB: case 0xCD: case 0xCE: case 0xCF:
-			return err_set(e, ERR_INVALID, "%s: JPEG coding "
-			    "(lossless/arithmetic/hierarchical) unsupported",
-			    what);
-		case 0xDA: case 0xD9:
-			return err_set(e, ERR_INVALID, "%s: corrupt JPEG "
-			    "(no frame header)", what);
-		}
-		i += 2 + len;
-	}
-	/* Entropy-coded data follows; the file must still end in EOI. */
-	for (end = n; end > i && (p[end - 1] == 0 || p[end - 1] == '\n' ||
-	    p[end - 1] == '\r'); end--)
-		;
-	if (end < i + 2 || p[end - 2] != 0xFF || p[end - 1] != 0xD9)
-		return err_set(e, ERR_INVALID, "%s: corrupt JPEG (truncated: "
-		    "no end-of-image marker)", what);
-	return ERR_OK;
-}
-
-/* Decodes a PNG with libpng's simplified API (which contains libpng's
- * errors: libharu 2.3.0's own PNG loader returns from libpng's error
- * callback and the process aborts on a corrupt file), composited on
- * white into 8-bit RGB. */
-static int
-png_decode(const uint8_t *p, size_t n, const char *what, uint8_t **pix,
-    unsigned *w, unsigned *h, struct err *e)
-{
-	png_image im;
-	png_color bg = { 255, 255, 255 };
-	size_t sz;
-
-	*pix = NULL;
-	memset(&im, 0, sizeof(im));
-	im.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_memory(&im, p, n))
-		return err_set(e, ERR_INVALID, "%s: corrupt PNG (%s)", what,
-		    im.message);
-	if (im.width == 0 || im.height == 0 ||
-	    (uint64_t)im.width * im.height > IMAGE_PIXELS_MAX) {
-		png_image_free(&im);
-		return err_set(e, ERR_INVALID, "%s: PNG of %ux%u pixels is "
-		    "out of range", what, im.width, im.height);
-	}
-	im.format = PNG_FORMAT_RGB;
-	sz = PNG_IMAGE_SIZE(im);
-	if ((*pix = malloc(sz)) == NULL) {
-		png_image_free(&im);
-		return err_set(e, ERR_NOMEM, "%s: out of memory", what);
-	}
-	if (!png_image_finish_read(&im, &bg, *pix, 0, NULL)) {
-		free(*pix);
-		*pix = NULL;
-		return err_set(e, ERR_INVALID, "%s: corrupt PNG (%s)", what,
-		    im.message);
-	}
-	*w = im.width;
-	*h = im.height;
-	return ERR_OK;
-}
-
 static int
 image_load(struct doc *d, const uint8_t *p, size_t n, const char *what,
     HPDF_Image *img)
 {
-	static const uint8_t png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
-	    0x1A, '\n' };
+	struct image_info info;
 	uint8_t *pix;
 	unsigned w = 0, h = 0;
 	int rc;
@@ -939,20 +846,19 @@ image_load(struct doc *d, const uint8_t *p, size_t n, const char *what,
 	if (n > IMAGE_BYTES_MAX)
 		return err_set(d->e, ERR_INVALID, "%s: %zu bytes, more than "
 		    "%u", what, n, IMAGE_BYTES_MAX);
-	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
-		if ((rc = jpeg_check(p, n, what, d->e)) != ERR_OK)
-			return rc;
+	/* The issuer's check (image.h), so what was issued renders. */
+	if ((rc = image_check(p, n, &info, d->e)) != ERR_OK)
+		return err_prefix(d->e, "%s: ", what);
+	if (info.type == IMAGE_JPEG) {
 		/* embedded as is (DCTDecode): no re-compression */
 		*img = HPDF_LoadJpegImageFromMem(d->pdf, p, (HPDF_UINT)n);
-	} else if (n >= 8 && memcmp(p, png_sig, 8) == 0) {
-		if ((rc = png_decode(p, n, what, &pix, &w, &h, d->e)) != ERR_OK)
-			return rc;
+	} else {
+		if ((rc = image_png_rgb(p, n, &pix, &w, &h, d->e)) != ERR_OK)
+			return err_prefix(d->e, "%s: ", what);
 		*img = HPDF_LoadRawImageFromMem(d->pdf, pix, w, h,
 		    HPDF_CS_DEVICE_RGB, 8);
 		free(pix);
-	} else
-		return err_set(d->e, ERR_INVALID, "%s: neither JPEG nor PNG",
-		    what);
+	}
 	if (*img == NULL)
 		return err_set(d->e, ERR_INVALID, "%s: libharu rejected the "
 		    "image (0x%04lX)", what, (unsigned long)d->hs.no);
