@@ -1,4 +1,5 @@
-/* cmd_cert.c - skillcert show, token, revoke and list. */
+/* cmd_cert.c - skillcert show, token, revoke and list: the stored
+ * certificates, found by number or by organization, person or batch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +8,23 @@
 #include "skillcert/base/date.h"
 #include "skillcert/model/level.h"
 
+/* The operand and options of show, token and revoke. */
+struct cmd_cert_args {
+	const char *certno;
+	const char *note;
+	int reason;
+};
+
+/* What cmd_cert_print_row needs: a JSON writer, or NULL for text. */
+struct cmd_cert_list {
+	struct registry *r;
+	struct json *j;
+	size_t n;
+};
+
 static void
-cert_json(struct json *j, struct registry *r, const struct cert_record *rec)
+cmd_cert_write_json(struct json *j, struct registry *r,
+    const struct cert_record *rec)
 {
 	const struct occupation *occ = catalog_occ_by_code(&r->cat, rec->cert.occ_code);
 	const struct named *idt = catalog_idtype_by_code(&r->cat, rec->cert.id_type);
@@ -50,8 +66,9 @@ cert_json(struct json *j, struct registry *r, const struct cert_record *rec)
 	json_obj_end(j);
 }
 
+/* The full record in the words printed on the certificate. */
 static void
-cert_text(struct registry *r, const struct cert_record *rec)
+cmd_cert_print_text(struct registry *r, const struct cert_record *rec)
 {
 	const struct occupation *occ = catalog_occ_by_code(&r->cat, rec->cert.occ_code);
 	const struct named *idt = catalog_idtype_by_code(&r->cat, rec->cert.id_type);
@@ -80,35 +97,27 @@ cert_text(struct registry *r, const struct cert_record *rec)
 }
 
 static int
-one_cert_cmd(int argc, char **argv, const char *usage, int which)
+cmd_cert_parse_args(int argc, char **argv, const char *usage, int which,
+    struct cli *c, struct cmd_cert_args *a, struct err *e)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
 		{ "note", required_argument, NULL, 'N' },
 		CLI_COMMON_OPTS, { 0 }
 	};
-	struct cli c;
-	struct err e;
-	struct registry *r = NULL;
-	MDB_txn *txn = NULL;
-	struct cert_record rec;
-	const char *note = NULL;
-	int ch, rc, reason = 0;
+	int ch;
 
-	cli_init(&c);
-	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	memset(a, 0, sizeof(*a));
+	while ((ch = cli_parse_opt(c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'r':
-			if ((reason = cert_reason_parse(optarg)) == 0) {
-				err_set(&e, ERR_USAGE, "--reason must be issued-in-error, "
+			if ((a->reason = cert_reason_parse(optarg)) == 0) {
+				err_set(e, ERR_USAGE, "--reason must be issued-in-error, "
 				    "fraud, reissued, holder-request or org-suspended");
-				return cli_fail(&c, &e);
+				return cli_print_error(c, e);
 			}
 			break;
-		case 'N': note = optarg; break;
+		case 'N': a->note = optarg; break;
 		case 'h': printf("%s", usage); return 0;
 		default: return ERR_USAGE;
 		}
@@ -117,109 +126,134 @@ one_cert_cmd(int argc, char **argv, const char *usage, int which)
 		fprintf(stderr, "%s", usage);
 		return ERR_USAGE;
 	}
-	if (which == 'r' && !reason) {
-		err_set(&e, ERR_USAGE, "revoke needs --reason");
-		return cli_fail(&c, &e);
+	if (which == 'r' && !a->reason) {
+		err_set(e, ERR_USAGE, "revoke needs --reason");
+		return cli_print_error(c, e);
 	}
-	if ((rc = cli_open(&c, which == 'r' ? 0 : REG_RDONLY, &r, &e)) != 0)
-		goto out;
-	if (which == 'r' && (rc = registry_load_secrets(r, cli_passphrase(&c), &e)) != 0)
-		goto out;
-	if ((rc = registry_txn_begin(r, which != 'r', &txn, &e)) != 0)
-		goto out;
-	if (which == 'r') {
-		struct sth h;
-		if ((rc = registry_revoke(r, txn, argv[optind], reason, note,
-		    r->authority.kid, &e)) != 0 ||
-		    (rc = registry_sign_head(r, txn, &h, &e)) != 0)
-			goto out;
-		if ((rc = cli_commit(&txn, &e)) != 0)
-			goto out;
-		if ((rc = registry_txn_begin(r, 1, &txn, &e)) != 0)
-			goto out;
+	a->certno = argv[optind];
+	return CLI_RUN;
+}
+
+/* Revokes in *txn with a new signed head, commits, and leaves a read
+ * transaction in *txn for the report. */
+static int
+cmd_cert_revoke(struct registry *r, MDB_txn **txn,
+    const struct cmd_cert_args *a, struct err *e)
+{
+	struct sth h;
+	int rc;
+
+	if ((rc = registry_revoke(r, *txn, a->certno, a->reason, a->note,
+	    r->authority.kid, e)) != 0 ||
+	    (rc = registry_sign_head(r, *txn, &h, e)) != 0 ||
+	    (rc = cli_commit_txn(txn, e)) != 0)
+		return rc;
+	return registry_txn_begin(r, 1, txn, e);
+}
+
+/* The URL the certificate's QR code holds, and the token in it. */
+static int
+cmd_cert_print_token(const struct cli *c, struct registry *r,
+    const struct cert_record *rec, struct err *e)
+{
+	struct buf tok = BUF_INIT, url = BUF_INIT;
+	struct cli_doc d;
+	int rc;
+
+	if ((rc = cert_token(rec->enc, rec->enc_len, rec->sig, &tok, e)) == 0 &&
+	    buf_cstr(&tok) != NULL &&
+	    (rc = cert_token_url(r->public_url, (char *)tok.data, &url, e)) == 0) {
+		if (c->json) {
+			cli_begin_doc(&d);
+			json_obj_begin(&d.j);
+			json_kstr(&d.j, "certno", rec->cert.no);
+			json_kstr(&d.j, "token", (char *)tok.data);
+			json_kstr(&d.j, "url", (char *)url.data);
+			json_obj_end(&d.j);
+			cli_print_doc(&d);
+		} else {
+			printf("%s\n", (char *)url.data);
+		}
 	}
-	if ((rc = registry_get_cert(r, txn, argv[optind], &rec, &e)) != 0)
+	buf_free(&tok);
+	buf_free(&url);
+	return rc;
+}
+
+/* show, token and revoke: one certificate by number; which is 's', 't'
+ * or 'r'. */
+static int
+cmd_cert_run_one(int argc, char **argv, const char *usage, int which)
+{
+	struct cmd_cert_args a;
+	struct cli c;
+	struct err e;
+	struct registry *r = NULL;
+	MDB_txn *txn = NULL;
+	struct cert_record rec;
+	int rc;
+
+	cli_init(&c);
+	err_clear(&e);
+	if ((rc = cmd_cert_parse_args(argc, argv, usage, which, &c, &a,
+	    &e)) != CLI_RUN)
+		return rc;
+	if ((rc = cli_open_txn(&c, which == 'r' ? CLI_SECRETS : REG_RDONLY, &r,
+	    &txn, &e)) != 0 ||
+	    (which == 'r' && (rc = cmd_cert_revoke(r, &txn, &a, &e)) != 0) ||
+	    (rc = registry_get_cert(r, txn, a.certno, &rec, &e)) != 0)
 		goto out;
 	if (which == 't') {
-		struct buf tok = BUF_INIT, url = BUF_INIT;
-		if ((rc = cert_token(rec.enc, rec.enc_len, rec.sig, &tok, &e)) == 0 &&
-		    buf_cstr(&tok) != NULL &&
-		    (rc = cert_token_url(r->public_url, (char *)tok.data, &url, &e)) == 0) {
-			if (c.json) {
-				struct buf b = BUF_INIT;
-				struct json j;
-				json_init(&j, &b);
-				json_obj_begin(&j);
-				json_kstr(&j, "certno", rec.cert.no);
-				json_kstr(&j, "token", (char *)tok.data);
-				json_kstr(&j, "url", (char *)url.data);
-				json_obj_end(&j);
-				cli_print_json(&b);
-				buf_free(&b);
-			} else {
-				printf("%s\n", (char *)url.data);
-			}
-		}
-		buf_free(&tok);
-		buf_free(&url);
+		rc = cmd_cert_print_token(&c, r, &rec, &e);
 	} else if (c.json) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		json_init(&j, &b);
-		cert_json(&j, r, &rec);
-		cli_print_json(&b);
-		buf_free(&b);
+		struct cli_doc d;
+		cli_begin_doc(&d);
+		cmd_cert_write_json(&d.j, r, &rec);
+		cli_print_doc(&d);
 	} else if (which == 'r') {
 		if (!c.quiet)
-			printf("revoked %s (%s)\n", rec.cert.no, cert_reason_name(reason));
+			printf("revoked %s (%s)\n", rec.cert.no,
+			    cert_reason_name(a.reason));
 	} else {
-		cert_text(r, &rec);
+		cmd_cert_print_text(r, &rec);
 	}
 out:
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
+	return cli_end_cmd(&c, r, txn, rc, &e);
 }
 
 int
 cmd_show(int argc, char **argv)
 {
-	return one_cert_cmd(argc, argv, "usage: skillcert show CERTNO [--json]\n", 's');
+	return cmd_cert_run_one(argc, argv, "usage: skillcert show CERTNO [--json]\n",
+	    's');
 }
 
 int
 cmd_token(int argc, char **argv)
 {
-	return one_cert_cmd(argc, argv, "usage: skillcert token CERTNO [--json]\n"
+	return cmd_cert_run_one(argc, argv, "usage: skillcert token CERTNO [--json]\n"
 	    "Prints PUBLIC_URL/V/TOKEN, the URL the certificate's QR code holds.\n", 't');
 }
 
 int
 cmd_revoke(int argc, char **argv)
 {
-	return one_cert_cmd(argc, argv, "usage: skillcert revoke CERTNO --reason "
+	return cmd_cert_run_one(argc, argv, "usage: skillcert revoke CERTNO --reason "
 	    "issued-in-error|fraud|reissued|holder-request|org-suspended [--note TEXT]\n"
 	    "A revoked certificate never becomes valid again.\n", 'r');
 }
 
-struct list_ctx {
-	struct registry *r;
-	struct json *j;
-	size_t n;
-};
-
+/* One certificate of a listing: a JSON object or a line of text. */
 static int
-list_cb(const struct cert_record *rec, void *arg)
+cmd_cert_print_row(const struct cert_record *rec, void *arg)
 {
-	struct list_ctx *l = arg;
+	struct cmd_cert_list *l = arg;
 	const struct occupation *occ = catalog_occ_by_code(&l->r->cat, rec->cert.occ_code);
 	char d[11];
 
 	l->n++;
 	if (l->j) {
-		cert_json(l->j, l->r, rec);
+		cmd_cert_write_json(l->j, l->r, rec);
 		return 0;
 	}
 	date_format_iso(rec->cert.issued_on, d);
@@ -227,6 +261,20 @@ list_cb(const struct cert_record *rec, void *arg)
 	    d, occ ? occ->name : rec->cert.occ_code, level_full(rec->cert.level),
 	    rec->cert.name);
 	return 0;
+}
+
+/* --id-number: one person's certificates, whatever the case of an X. */
+static int
+cmd_cert_list_person(struct registry *r, MDB_txn *txn, const char *idno,
+    struct cmd_cert_list *l, struct err *e)
+{
+	char id[CERT_ID_MAX + 1];
+
+	snprintf(id, sizeof(id), "%s", idno);
+	for (char *p = id; *p; p++)
+		if (*p == 'x')
+			*p = 'X';
+	return registry_each_cert_of_person(r, txn, id, cmd_cert_print_row, l, e);
 }
 
 int
@@ -243,16 +291,13 @@ cmd_list(int argc, char **argv)
 	struct registry *r = NULL;
 	MDB_txn *txn = NULL;
 	const char *org = NULL, *idno = NULL, *batch = NULL;
-	struct buf b = BUF_INIT;
-	struct json j;
-	struct list_ctx l;
+	struct cli_doc d;
+	struct cmd_cert_list l;
 	int ch, rc;
 
 	cli_init(&c);
 	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	while ((ch = cli_parse_opt(&c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'o': org = optarg; break;
 		case 'i': idno = optarg; break;
@@ -264,39 +309,30 @@ cmd_list(int argc, char **argv)
 		default: return ERR_USAGE;
 		}
 	}
-	if ((rc = cli_open(&c, REG_RDONLY, &r, &e)) != 0 ||
-	    (rc = registry_txn_begin(r, 1, &txn, &e)) != 0)
+	cli_begin_doc(&d);
+	if ((rc = cli_open_txn(&c, REG_RDONLY, &r, &txn, &e)) != 0)
 		goto out;
-	json_init(&j, &b);
 	l.r = r;
-	l.j = c.json ? &j : NULL;
+	l.j = c.json ? &d.j : NULL;
 	l.n = 0;
 	if (c.json)
-		json_arr_begin(&j);
-	if (idno) {
-		char id[CERT_ID_MAX + 1];
-		snprintf(id, sizeof(id), "%s", idno);
-		for (char *p = id; *p; p++)
-			if (*p == 'x')
-				*p = 'X';
-		rc = registry_each_cert_of_person(r, txn, id, list_cb, &l, &e);
-	} else if (batch) {
-		rc = registry_each_cert_of_batch(r, txn, batch, list_cb, &l, &e);
-	} else {
-		rc = registry_each_cert(r, txn, org ? org : "", list_cb, &l, &e);
-	}
+		json_arr_begin(&d.j);
+	if (idno)
+		rc = cmd_cert_list_person(r, txn, idno, &l, &e);
+	else if (batch)
+		rc = registry_each_cert_of_batch(r, txn, batch, cmd_cert_print_row,
+		    &l, &e);
+	else
+		rc = registry_each_cert(r, txn, org ? org : "", cmd_cert_print_row,
+		    &l, &e);
 	if (c.json) {
-		json_arr_end(&j);
+		json_arr_end(&d.j);
 		if (!rc)
-			cli_print_json(&b);
+			cli_print_doc(&d);
 	} else if (!rc && !c.quiet) {
 		fprintf(stderr, "%zu certificate%s\n", l.n, l.n == 1 ? "" : "s");
 	}
 out:
-	buf_free(&b);
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
+	cli_free_doc(&d);
+	return cli_end_cmd(&c, r, txn, rc, &e);
 }

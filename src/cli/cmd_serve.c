@@ -1,4 +1,5 @@
-/* cmd_serve.c - skillcert serve, the same as skillcertd. */
+/* cmd_serve.c - skillcert serve: the lookup server, the same as skillcertd,
+ * so that one binary is enough where one is wanted. */
 #include "cli.h"
 #include "skillcert/server/server.h"
 

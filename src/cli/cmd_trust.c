@@ -1,4 +1,5 @@
-/* cmd_trust.c - skillcert trust export. */
+/* cmd_trust.c - skillcert trust export: the one file an offline verifier
+ * needs, signed by the authority, so it needs no registry and no server. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,12 @@ cmd_trust(int argc, char **argv)
 	MDB_txn *txn = NULL;
 	struct buf b = BUF_INIT;
 	const char *out = NULL;
+	char path[PATH_MAX];
 	int ch, rc = 0;
 
 	cli_init(&c);
 	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	while ((ch = cli_parse_opt(&c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'o': out = optarg; break;
 		case 'h':
@@ -41,16 +41,12 @@ cmd_trust(int argc, char **argv)
 	}
 	if (optind >= argc || strcmp(argv[optind], "export") != 0) {
 		err_set(&e, ERR_USAGE, "usage: skillcert trust export [--out FILE]");
-		return cli_fail(&c, &e);
+		return cli_print_error(&c, &e);
 	}
-	if ((rc = cli_open(&c, 0, &r, &e)) != 0 ||
-	    (rc = registry_load_secrets(r, cli_passphrase(&c), &e)) != 0 ||
-	    (rc = registry_txn_begin(r, 0, &txn, &e)) != 0 ||
-	    (rc = bundle_publish(r, txn, &b, &e)) != 0)
+	if ((rc = cli_open_txn(&c, CLI_SECRETS, &r, &txn, &e)) != 0 ||
+	    (rc = bundle_publish(r, txn, &b, &e)) != 0 ||
+	    (rc = cli_commit_txn(&txn, &e)) != 0)
 		goto out;
-	if ((rc = cli_commit(&txn, &e)) != 0)
-		goto out;
-	char path[PATH_MAX];
 	if (!out) {
 		snprintf(path, sizeof(path), "%s/trust.bundle", c.db);
 		out = path;
@@ -63,9 +59,5 @@ cmd_trust(int argc, char **argv)
 		printf("trust bundle written to %s (%zu bytes)\n", out, b.len);
 out:
 	buf_free(&b);
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
+	return cli_end_cmd(&c, r, txn, rc, &e);
 }
