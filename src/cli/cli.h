@@ -1,4 +1,5 @@
-/* cli.h - what the skillcert command's subcommands share. */
+/* cli.h - what the skillcert command's subcommands share, so that each
+ * reads its options, opens the registry and reports the same way. */
 #ifndef SKILLCERT_CLI_H
 #define SKILLCERT_CLI_H
 
@@ -27,22 +28,56 @@ struct cli {
 	{ "quiet", no_argument, NULL, 1005 }, \
 	{ "help", no_argument, NULL, 'h' }
 
-/* Handles a common option; returns 1 if it was one. */
-int cli_common(struct cli *c, int opt, const char *arg);
+/* What a subcommand's option parser returns when the command is to run;
+ * any other value is the exit status, already explained. */
+#define CLI_RUN (-1)
+
+/* A cli_open_txn flag beside REG_RDONLY: load the private keys too. */
+#define CLI_SECRETS 0x100
+
 void cli_init(struct cli *c);
-void cli_done(struct cli *c);
+void cli_free(struct cli *c);
+/* The next option of argv that is not a common one (those go into c), as
+ * getopt_long returns it; -1 at the end. */
+int cli_parse_opt(struct cli *c, int argc, char **argv,
+    const struct option *opts);
 /* Reads the passphrase (file or SKILLCERT_PASSPHRASE); NULL if none. */
-const char *cli_passphrase(struct cli *c);
-/* SKILLCERT_MAP_GB as a map size, 0 = the default. */
-size_t cli_map_size(void);
-int cli_open(struct cli *c, int flags, struct registry **r, struct err *e);
+const char *cli_read_passphrase(struct cli *c);
+/* The registry options of c: its keys directory and map size. */
+struct registry_opts cli_make_opts(const struct cli *c, int flags);
+
+int cli_open_registry(struct cli *c, int flags, struct registry **r,
+    struct err *e);
+/* Opens the registry with flags (REG_RDONLY, CLI_SECRETS) and begins a
+ * transaction, read-only with REG_RDONLY. What it opened before failing
+ * stays in *r and *txn for cli_end_cmd. */
+int cli_open_txn(struct cli *c, int flags, struct registry **r,
+    MDB_txn **txn, struct err *e);
 /* Commits *txn (always consumed, set to NULL); 0 or an error in e. */
-int cli_commit(MDB_txn **txn, struct err *e);
+int cli_commit_txn(MDB_txn **txn, struct err *e);
+/* Ends a subcommand: aborts txn if still open, closes r, frees c, and
+ * returns rc as the exit status, printing e first unless e is NULL (rc
+ * was reported already). */
+int cli_end_cmd(struct cli *c, struct registry *r, MDB_txn *txn, int rc,
+    const struct err *e);
+
 /* Prints e (text or JSON) and returns its code as exit status. */
-int cli_fail(const struct cli *c, const struct err *e);
-/* Prints the JSON document in b to stdout with a newline. */
-void cli_print_json(struct buf *b);
-void cli_progress(void *arg, const char *phase, size_t done, size_t total);
+int cli_print_error(const struct cli *c, const struct err *e);
+/* Writes "error": {"code": ..., "message": ...} into the open object. */
+void cli_write_error(struct json *j, int code, const char *msg);
+void cli_print_progress(void *arg, const char *phase, size_t done,
+    size_t total);
+
+/* A JSON document on its way to stdout; not to be copied (j points at b). */
+struct cli_doc {
+	struct buf b;
+	struct json j;
+};
+
+void cli_begin_doc(struct cli_doc *d);
+/* Prints the document and a newline, then frees it. */
+void cli_print_doc(struct cli_doc *d);
+void cli_free_doc(struct cli_doc *d);
 
 int cmd_init(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);

@@ -1,227 +1,30 @@
-/* cmd_cert.c - skillcert issue, show, list, token, revoke. */
+/* cmd_cert.c - skillcert show, token, revoke and list: the stored
+ * certificates, found by number or by organization, person or batch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "skillcert/issue/issue.h"
-#include "skillcert/base/hex.h"
 #include "skillcert/base/date.h"
 #include "skillcert/model/level.h"
 
-static const char *
-row_status_name(int s)
-{
-	return s == ROW_ISSUED ? "issued" : s == ROW_EXISTING ? "existing" :
-	    s == ROW_REJECTED ? "rejected" : "not-issued";
-}
+/* The operand and options of show, token and revoke. */
+struct cmd_cert_args {
+	const char *certno;
+	const char *note;
+	int reason;
+};
+
+/* What cmd_cert_print_row needs: a JSON writer, or NULL for text. */
+struct cmd_cert_list {
+	struct registry *r;
+	struct json *j;
+	size_t n;
+};
 
 static void
-csv_quote(struct buf *b, const char *s)
-{
-	buf_append_byte(b, '"');
-	for (; *s; s++) {
-		buf_append_byte(b, (uint8_t)*s);
-		if (*s == '"')
-			buf_append_byte(b, '"');
-	}
-	buf_append_byte(b, '"');
-}
-
-/* --partial: the rejected rows with their reasons, as CSV for Excel. */
-static int
-write_rejects(const char *path, const struct issue_result *res, struct err *e)
-{
-	struct buf b = BUF_INIT;
-	int rc = 0;
-
-	buf_append_str(&b, "\xEF\xBB\xBF" "行号,姓名,原因\r\n");
-	for (size_t i = 0; i < res->nrows; i++) {
-		const struct issue_row *row = &res->rows[i];
-		if (row->status != ROW_REJECTED)
-			continue;
-		buf_printf(&b, "%d,", row->line);
-		csv_quote(&b, row->name);
-		buf_append_byte(&b, ',');
-		csv_quote(&b, row->msg);
-		buf_append_str(&b, "\r\n");
-	}
-	if (b.oom || buf_write_file_atomic(&b, path, 0644) != 0)
-		rc = err_set(e, ERR_IO, "cannot write %s", path);
-	buf_free(&b);
-	return rc;
-}
-
-int
-cmd_issue(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "org", required_argument, NULL, 'o' },
-		{ "roster", required_argument, NULL, 'r' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "partial", no_argument, NULL, 'P' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "reissue", no_argument, NULL, 'R' },
-		{ "rejects", required_argument, NULL, 'x' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "pdf", required_argument, NULL, 'p' },
-		CLI_COMMON_OPTS, { 0 }
-	};
-	struct issue_opts o;
-	struct issue_result res;
-	struct cli c;
-	struct err e;
-	struct registry *r = NULL;
-	const char *rejects = NULL, *pdfdir = NULL;
-	char rpath[PATH_MAX];
-	int ch, rc, printed;
-
-	cli_init(&c);
-	err_clear(&e);
-	memset(&o, 0, sizeof(o));
-	memset(&res, 0, sizeof(res));
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'o': o.org = optarg; break;
-		case 'r': o.roster_path = optarg; break;
-		case 'b': o.batch = optarg; break;
-		case 'P': o.partial = 1; break;
-		case 'n': o.dry_run = 1; break;
-		case 'R': o.reissue = 1; break;
-		case 'x': rejects = optarg; break;
-		case 't': o.threads = atoi(optarg); break;
-		case 'p': pdfdir = optarg; break;
-		case 'h':
-			printf("usage: skillcert issue --org CODE --roster FILE [--batch ID]\n"
-			    "       [--partial [--rejects FILE]] [--dry-run] [--reissue]\n"
-			    "       [--pdf DIR] [--threads N] [--json]\n\n"
-			    "Roster columns: 姓名 证件类型 证件号码 职业 工种 等级 评价方式 "
-			    "考核日期 照片 工作单位\n(or name id_type id_number occupation "
-			    "trade level method assessed_on photo employer).\nEvery row is "
-			    "checked first; if any fails nothing is issued (exit 1) unless\n"
-			    "--partial, which issues the good rows and writes the others with "
-			    "reasons\nto FILE (default ROSTER.rejects.csv). Re-running the same "
-			    "--batch (default: a\nhash of the roster) issues nothing twice and "
-			    "reports the numbers given.\n");
-			return 0;
-		default: return ERR_USAGE;
-		}
-	}
-	if (!o.org || !o.roster_path) {
-		err_set(&e, ERR_USAGE, "issue needs --org CODE and --roster FILE");
-		return cli_fail(&c, &e);
-	}
-	o.passphrase = cli_passphrase(&c);
-	o.progress = c.quiet || c.json ? NULL : cli_progress;
-	if ((rc = cli_open(&c, 0, &r, &e)) != 0)
-		goto out;
-	rc = issue_roster(r, &o, &res, &e);
-	if (rc == 0 && o.partial && res.rejected) {
-		if (!rejects) {
-			snprintf(rpath, sizeof(rpath), "%s.rejects.csv", o.roster_path);
-			rejects = rpath;
-		}
-		if (write_rejects(rejects, &res, &e) != 0)
-			rc = e.code;
-	}
-	if (c.json) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		char root[65];
-		json_init(&j, &b);
-		json_obj_begin(&j);
-		json_kstr(&j, "batch", res.batch);
-		json_kbool(&j, "committed", res.committed);
-		json_kbool(&j, "dry_run", o.dry_run);
-		json_kint(&j, "rows", (int64_t)res.nrows);
-		json_kint(&j, "issued", (int64_t)res.issued);
-		json_kint(&j, "existing", (int64_t)res.existing);
-		json_kint(&j, "rejected", (int64_t)res.rejected);
-		if (rejects && res.rejected)
-			json_kstr(&j, "rejects_file", rejects);
-		if (rc) {
-			json_key(&j, "error");
-			json_obj_begin(&j);
-			json_kstr(&j, "code", err_name(rc));
-			json_kstr(&j, "message", e.msg);
-			json_obj_end(&j);
-		}
-		if (res.committed && res.issued) {
-			hex_encode(res.head.root, 32, root);
-			json_key(&j, "log");
-			json_obj_begin(&j);
-			json_kint(&j, "size", (int64_t)res.head.size);
-			json_kstr(&j, "root", root);
-			json_obj_end(&j);
-		}
-		json_key(&j, "certificates");
-		json_arr_begin(&j);
-		for (size_t i = 0; i < res.nrows; i++) {
-			const struct issue_row *row = &res.rows[i];
-			if (row->line == 0)
-				continue; /* not reached */
-			json_obj_begin(&j);
-			json_kint(&j, "line", row->line);
-			json_kstr(&j, "status", row_status_name(row->status));
-			if (row->certno[0])
-				json_kstr(&j, "certno", row->certno);
-			if (row->replaced[0])
-				json_kstr(&j, "replaced", row->replaced);
-			if (row->status == ROW_REJECTED)
-				json_kstr(&j, "error", row->msg);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-		json_obj_end(&j);
-		cli_print_json(&b);
-		buf_free(&b);
-	} else {
-		for (size_t i = 0; i < res.nrows; i++) {
-			const struct issue_row *row = &res.rows[i];
-			if (row->line == 0)
-				continue;
-			if (row->status == ROW_REJECTED)
-				fprintf(stderr, "%s: line %d: %s\n", o.roster_path, row->line,
-				    row->msg);
-			else if (!c.quiet && row->certno[0])
-				printf("%-8s %s  %s%s%s\n", row_status_name(row->status),
-				    row->certno, row->name, row->replaced[0] ? "  replaces " : "",
-				    row->replaced);
-		}
-		if (rc)
-			fprintf(stderr, "skillcert: %s\n", e.msg);
-		else if (!c.quiet)
-			printf("batch %s: %zu issued, %zu already issued, %zu rejected%s%s\n",
-			    res.batch, res.issued, res.existing, res.rejected,
-			    o.dry_run ? " (dry run: nothing stored)" : "",
-			    res.rejected ? " (see rejects file)" : "");
-	}
-	if (rc == 0 && pdfdir && res.committed) {
-		/* The render command itself, read-only, on the batch just stored;
-		 * quiet under --json so stdout stays one document. */
-		char *rargv[] = { "render", "--db", (char *)c.db, "--out", (char *)pdfdir,
-			"--batch", res.batch, "--quiet", NULL };
-		int rargc = c.quiet || c.json ? 8 : 7;
-		rargv[rargc] = NULL;
-		registry_close(r);
-		r = NULL;
-		rc = cmd_render(rargc, rargv);
-	}
-out:
-	/* Row-level failures were printed above; others still need saying. */
-	printed = res.nrows > 0;
-	issue_result_free(&res);
-	registry_close(r);
-	cli_done(&c);
-	if (rc && !printed)
-		return cli_fail(&c, &e);
-	return rc;
-}
-
-static void
-cert_json(struct json *j, struct registry *r, const struct cert_record *rec)
+cmd_cert_write_json(struct json *j, struct registry *r,
+    const struct cert_record *rec)
 {
 	const struct occupation *occ = catalog_occ_by_code(&r->cat, rec->cert.occ_code);
 	const struct named *idt = catalog_idtype_by_code(&r->cat, rec->cert.id_type);
@@ -263,8 +66,9 @@ cert_json(struct json *j, struct registry *r, const struct cert_record *rec)
 	json_obj_end(j);
 }
 
+/* The full record in the words printed on the certificate. */
 static void
-cert_text(struct registry *r, const struct cert_record *rec)
+cmd_cert_print_text(struct registry *r, const struct cert_record *rec)
 {
 	const struct occupation *occ = catalog_occ_by_code(&r->cat, rec->cert.occ_code);
 	const struct named *idt = catalog_idtype_by_code(&r->cat, rec->cert.id_type);
@@ -293,35 +97,27 @@ cert_text(struct registry *r, const struct cert_record *rec)
 }
 
 static int
-one_cert_cmd(int argc, char **argv, const char *usage, int which)
+cmd_cert_parse_args(int argc, char **argv, const char *usage, int which,
+    struct cli *c, struct cmd_cert_args *a, struct err *e)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
 		{ "note", required_argument, NULL, 'N' },
 		CLI_COMMON_OPTS, { 0 }
 	};
-	struct cli c;
-	struct err e;
-	struct registry *r = NULL;
-	MDB_txn *txn = NULL;
-	struct cert_record rec;
-	const char *note = NULL;
-	int ch, rc, reason = 0;
+	int ch;
 
-	cli_init(&c);
-	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	memset(a, 0, sizeof(*a));
+	while ((ch = cli_parse_opt(c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'r':
-			if ((reason = cert_reason_parse(optarg)) == 0) {
-				err_set(&e, ERR_USAGE, "--reason must be issued-in-error, "
+			if ((a->reason = cert_reason_parse(optarg)) == 0) {
+				err_set(e, ERR_USAGE, "--reason must be issued-in-error, "
 				    "fraud, reissued, holder-request or org-suspended");
-				return cli_fail(&c, &e);
+				return cli_print_error(c, e);
 			}
 			break;
-		case 'N': note = optarg; break;
+		case 'N': a->note = optarg; break;
 		case 'h': printf("%s", usage); return 0;
 		default: return ERR_USAGE;
 		}
@@ -330,109 +126,134 @@ one_cert_cmd(int argc, char **argv, const char *usage, int which)
 		fprintf(stderr, "%s", usage);
 		return ERR_USAGE;
 	}
-	if (which == 'r' && !reason) {
-		err_set(&e, ERR_USAGE, "revoke needs --reason");
-		return cli_fail(&c, &e);
+	if (which == 'r' && !a->reason) {
+		err_set(e, ERR_USAGE, "revoke needs --reason");
+		return cli_print_error(c, e);
 	}
-	if ((rc = cli_open(&c, which == 'r' ? 0 : REG_RDONLY, &r, &e)) != 0)
-		goto out;
-	if (which == 'r' && (rc = registry_load_secrets(r, cli_passphrase(&c), &e)) != 0)
-		goto out;
-	if ((rc = registry_txn_begin(r, which != 'r', &txn, &e)) != 0)
-		goto out;
-	if (which == 'r') {
-		struct sth h;
-		if ((rc = registry_revoke(r, txn, argv[optind], reason, note,
-		    r->authority.kid, &e)) != 0 ||
-		    (rc = registry_sign_head(r, txn, &h, &e)) != 0)
-			goto out;
-		if ((rc = cli_commit(&txn, &e)) != 0)
-			goto out;
-		if ((rc = registry_txn_begin(r, 1, &txn, &e)) != 0)
-			goto out;
+	a->certno = argv[optind];
+	return CLI_RUN;
+}
+
+/* Revokes in *txn with a new signed head, commits, and leaves a read
+ * transaction in *txn for the report. */
+static int
+cmd_cert_revoke(struct registry *r, MDB_txn **txn,
+    const struct cmd_cert_args *a, struct err *e)
+{
+	struct sth h;
+	int rc;
+
+	if ((rc = registry_revoke(r, *txn, a->certno, a->reason, a->note,
+	    r->authority.kid, e)) != 0 ||
+	    (rc = registry_sign_head(r, *txn, &h, e)) != 0 ||
+	    (rc = cli_commit_txn(txn, e)) != 0)
+		return rc;
+	return registry_txn_begin(r, 1, txn, e);
+}
+
+/* The URL the certificate's QR code holds, and the token in it. */
+static int
+cmd_cert_print_token(const struct cli *c, struct registry *r,
+    const struct cert_record *rec, struct err *e)
+{
+	struct buf tok = BUF_INIT, url = BUF_INIT;
+	struct cli_doc d;
+	int rc;
+
+	if ((rc = cert_token(rec->enc, rec->enc_len, rec->sig, &tok, e)) == 0 &&
+	    buf_cstr(&tok) != NULL &&
+	    (rc = cert_token_url(r->public_url, (char *)tok.data, &url, e)) == 0) {
+		if (c->json) {
+			cli_begin_doc(&d);
+			json_obj_begin(&d.j);
+			json_kstr(&d.j, "certno", rec->cert.no);
+			json_kstr(&d.j, "token", (char *)tok.data);
+			json_kstr(&d.j, "url", (char *)url.data);
+			json_obj_end(&d.j);
+			cli_print_doc(&d);
+		} else {
+			printf("%s\n", (char *)url.data);
+		}
 	}
-	if ((rc = registry_get_cert(r, txn, argv[optind], &rec, &e)) != 0)
+	buf_free(&tok);
+	buf_free(&url);
+	return rc;
+}
+
+/* show, token and revoke: one certificate by number; which is 's', 't'
+ * or 'r'. */
+static int
+cmd_cert_run_one(int argc, char **argv, const char *usage, int which)
+{
+	struct cmd_cert_args a;
+	struct cli c;
+	struct err e;
+	struct registry *r = NULL;
+	MDB_txn *txn = NULL;
+	struct cert_record rec;
+	int rc;
+
+	cli_init(&c);
+	err_clear(&e);
+	if ((rc = cmd_cert_parse_args(argc, argv, usage, which, &c, &a,
+	    &e)) != CLI_RUN)
+		return rc;
+	if ((rc = cli_open_txn(&c, which == 'r' ? CLI_SECRETS : REG_RDONLY, &r,
+	    &txn, &e)) != 0 ||
+	    (which == 'r' && (rc = cmd_cert_revoke(r, &txn, &a, &e)) != 0) ||
+	    (rc = registry_get_cert(r, txn, a.certno, &rec, &e)) != 0)
 		goto out;
 	if (which == 't') {
-		struct buf tok = BUF_INIT, url = BUF_INIT;
-		if ((rc = cert_token(rec.enc, rec.enc_len, rec.sig, &tok, &e)) == 0 &&
-		    buf_cstr(&tok) != NULL &&
-		    (rc = cert_token_url(r->public_url, (char *)tok.data, &url, &e)) == 0) {
-			if (c.json) {
-				struct buf b = BUF_INIT;
-				struct json j;
-				json_init(&j, &b);
-				json_obj_begin(&j);
-				json_kstr(&j, "certno", rec.cert.no);
-				json_kstr(&j, "token", (char *)tok.data);
-				json_kstr(&j, "url", (char *)url.data);
-				json_obj_end(&j);
-				cli_print_json(&b);
-				buf_free(&b);
-			} else {
-				printf("%s\n", (char *)url.data);
-			}
-		}
-		buf_free(&tok);
-		buf_free(&url);
+		rc = cmd_cert_print_token(&c, r, &rec, &e);
 	} else if (c.json) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		json_init(&j, &b);
-		cert_json(&j, r, &rec);
-		cli_print_json(&b);
-		buf_free(&b);
+		struct cli_doc d;
+		cli_begin_doc(&d);
+		cmd_cert_write_json(&d.j, r, &rec);
+		cli_print_doc(&d);
 	} else if (which == 'r') {
 		if (!c.quiet)
-			printf("revoked %s (%s)\n", rec.cert.no, cert_reason_name(reason));
+			printf("revoked %s (%s)\n", rec.cert.no,
+			    cert_reason_name(a.reason));
 	} else {
-		cert_text(r, &rec);
+		cmd_cert_print_text(r, &rec);
 	}
 out:
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
+	return cli_end_cmd(&c, r, txn, rc, &e);
 }
 
 int
 cmd_show(int argc, char **argv)
 {
-	return one_cert_cmd(argc, argv, "usage: skillcert show CERTNO [--json]\n", 's');
+	return cmd_cert_run_one(argc, argv, "usage: skillcert show CERTNO [--json]\n",
+	    's');
 }
 
 int
 cmd_token(int argc, char **argv)
 {
-	return one_cert_cmd(argc, argv, "usage: skillcert token CERTNO [--json]\n"
+	return cmd_cert_run_one(argc, argv, "usage: skillcert token CERTNO [--json]\n"
 	    "Prints PUBLIC_URL/V/TOKEN, the URL the certificate's QR code holds.\n", 't');
 }
 
 int
 cmd_revoke(int argc, char **argv)
 {
-	return one_cert_cmd(argc, argv, "usage: skillcert revoke CERTNO --reason "
+	return cmd_cert_run_one(argc, argv, "usage: skillcert revoke CERTNO --reason "
 	    "issued-in-error|fraud|reissued|holder-request|org-suspended [--note TEXT]\n"
 	    "A revoked certificate never becomes valid again.\n", 'r');
 }
 
-struct list_ctx {
-	struct registry *r;
-	struct json *j;
-	size_t n;
-};
-
+/* One certificate of a listing: a JSON object or a line of text. */
 static int
-list_cb(const struct cert_record *rec, void *arg)
+cmd_cert_print_row(const struct cert_record *rec, void *arg)
 {
-	struct list_ctx *l = arg;
+	struct cmd_cert_list *l = arg;
 	const struct occupation *occ = catalog_occ_by_code(&l->r->cat, rec->cert.occ_code);
 	char d[11];
 
 	l->n++;
 	if (l->j) {
-		cert_json(l->j, l->r, rec);
+		cmd_cert_write_json(l->j, l->r, rec);
 		return 0;
 	}
 	date_format_iso(rec->cert.issued_on, d);
@@ -440,6 +261,20 @@ list_cb(const struct cert_record *rec, void *arg)
 	    d, occ ? occ->name : rec->cert.occ_code, level_full(rec->cert.level),
 	    rec->cert.name);
 	return 0;
+}
+
+/* --id-number: one person's certificates, whatever the case of an X. */
+static int
+cmd_cert_list_person(struct registry *r, MDB_txn *txn, const char *idno,
+    struct cmd_cert_list *l, struct err *e)
+{
+	char id[CERT_ID_MAX + 1];
+
+	snprintf(id, sizeof(id), "%s", idno);
+	for (char *p = id; *p; p++)
+		if (*p == 'x')
+			*p = 'X';
+	return registry_each_cert_of_person(r, txn, id, cmd_cert_print_row, l, e);
 }
 
 int
@@ -456,16 +291,13 @@ cmd_list(int argc, char **argv)
 	struct registry *r = NULL;
 	MDB_txn *txn = NULL;
 	const char *org = NULL, *idno = NULL, *batch = NULL;
-	struct buf b = BUF_INIT;
-	struct json j;
-	struct list_ctx l;
+	struct cli_doc d;
+	struct cmd_cert_list l;
 	int ch, rc;
 
 	cli_init(&c);
 	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	while ((ch = cli_parse_opt(&c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'o': org = optarg; break;
 		case 'i': idno = optarg; break;
@@ -477,39 +309,30 @@ cmd_list(int argc, char **argv)
 		default: return ERR_USAGE;
 		}
 	}
-	if ((rc = cli_open(&c, REG_RDONLY, &r, &e)) != 0 ||
-	    (rc = registry_txn_begin(r, 1, &txn, &e)) != 0)
+	cli_begin_doc(&d);
+	if ((rc = cli_open_txn(&c, REG_RDONLY, &r, &txn, &e)) != 0)
 		goto out;
-	json_init(&j, &b);
 	l.r = r;
-	l.j = c.json ? &j : NULL;
+	l.j = c.json ? &d.j : NULL;
 	l.n = 0;
 	if (c.json)
-		json_arr_begin(&j);
-	if (idno) {
-		char id[CERT_ID_MAX + 1];
-		snprintf(id, sizeof(id), "%s", idno);
-		for (char *p = id; *p; p++)
-			if (*p == 'x')
-				*p = 'X';
-		rc = registry_each_cert_of_person(r, txn, id, list_cb, &l, &e);
-	} else if (batch) {
-		rc = registry_each_cert_of_batch(r, txn, batch, list_cb, &l, &e);
-	} else {
-		rc = registry_each_cert(r, txn, org ? org : "", list_cb, &l, &e);
-	}
+		json_arr_begin(&d.j);
+	if (idno)
+		rc = cmd_cert_list_person(r, txn, idno, &l, &e);
+	else if (batch)
+		rc = registry_each_cert_of_batch(r, txn, batch, cmd_cert_print_row,
+		    &l, &e);
+	else
+		rc = registry_each_cert(r, txn, org ? org : "", cmd_cert_print_row,
+		    &l, &e);
 	if (c.json) {
-		json_arr_end(&j);
+		json_arr_end(&d.j);
 		if (!rc)
-			cli_print_json(&b);
+			cli_print_doc(&d);
 	} else if (!rc && !c.quiet) {
 		fprintf(stderr, "%zu certificate%s\n", l.n, l.n == 1 ? "" : "s");
 	}
 out:
-	buf_free(&b);
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
+	cli_free_doc(&d);
+	return cli_end_cmd(&c, r, txn, rc, &e);
 }

@@ -1,20 +1,35 @@
-/* cmd_log.c - skillcert log head|proof|consistency|leaves|audit,
- * skillcert trust export. */
+/* cmd_log.c - skillcert log: the transparency log as the server shows it,
+ * read-only, and the audit that trusts none of it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "skillcert/store/logview.h"
-#include "skillcert/server/server.h"
-#include "skillcert/publish/bundle.h"
-#include "skillcert/trust/trust.h"
 
-/* Pretty enough for people: the JSON, one key per line at top level. */
-static void
-print_doc(struct buf *b)
+/* The verb at argv[0] into j; an audit's problem count into *problems. */
+static int
+cmd_log_view(struct registry *r, MDB_txn *txn, int argc, char **argv,
+    struct json *j, long *problems, struct err *e)
 {
-	cli_print_json(b);
+	const char *verb = argv[0];
+
+	if (strcmp(verb, "head") == 0)
+		return logview_head(r, txn, j, e);
+	if (strcmp(verb, "proof") == 0 && argc > 1)
+		return logview_proof(r, txn, argv[1], j, e);
+	if (strcmp(verb, "consistency") == 0 && argc > 2)
+		return logview_consistency(r, txn, strtoull(argv[1], NULL, 10),
+		    strtoull(argv[2], NULL, 10), j, e);
+	if (strcmp(verb, "leaves") == 0 && argc > 2)
+		return logview_leaves(r, txn, strtoull(argv[1], NULL, 10),
+		    strtoull(argv[2], NULL, 10), j, e);
+	if (strcmp(verb, "audit") == 0) {
+		*problems = logview_audit(r, txn, j, e);
+		return *problems < 0 ? (int)-*problems : 0;
+	}
+	return err_set(e, ERR_USAGE, "unknown or incomplete: skillcert log %s",
+	    verb);
 }
 
 int
@@ -25,17 +40,14 @@ cmd_log(int argc, char **argv)
 	struct err e;
 	struct registry *r = NULL;
 	MDB_txn *txn = NULL;
-	struct buf b = BUF_INIT;
-	struct json j;
+	struct cli_doc d;
 	const char *verb;
 	int ch, rc = 0;
 	long problems = 0;
 
 	cli_init(&c);
 	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	while ((ch = cli_parse_opt(&c, argc, argv, opts)) != -1) {
 		if (ch == 'h') {
 			printf("usage: skillcert log head\n"
 			    "       skillcert log proof CERTNO\n"
@@ -52,119 +64,25 @@ cmd_log(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		err_set(&e, ERR_USAGE, "usage: skillcert log head|proof|consistency|leaves|audit");
-		return cli_fail(&c, &e);
+		return cli_print_error(&c, &e);
 	}
 	verb = argv[optind];
-	if ((rc = cli_open(&c, REG_RDONLY, &r, &e)) != 0 ||
-	    (rc = registry_txn_begin(r, 1, &txn, &e)) != 0)
+	cli_begin_doc(&d);
+	if ((rc = cli_open_txn(&c, REG_RDONLY, &r, &txn, &e)) != 0 ||
+	    (rc = cmd_log_view(r, txn, argc - optind, argv + optind, &d.j,
+	    &problems, &e)) != 0)
 		goto out;
-	json_init(&j, &b);
-	if (strcmp(verb, "head") == 0) {
-		rc = logview_head(r, txn, &j, &e);
-	} else if (strcmp(verb, "proof") == 0 && optind + 1 < argc) {
-		rc = logview_proof(r, txn, argv[optind + 1], &j, &e);
-	} else if (strcmp(verb, "consistency") == 0 && optind + 2 < argc) {
-		rc = logview_consistency(r, txn, strtoull(argv[optind + 1], NULL, 10),
-		    strtoull(argv[optind + 2], NULL, 10), &j, &e);
-	} else if (strcmp(verb, "leaves") == 0 && optind + 2 < argc) {
-		rc = logview_leaves(r, txn, strtoull(argv[optind + 1], NULL, 10),
-		    strtoull(argv[optind + 2], NULL, 10), &j, &e);
-	} else if (strcmp(verb, "audit") == 0) {
-		problems = logview_audit(r, txn, &j, &e);
-		if (problems < 0)
-			rc = (int)-problems;
-	} else {
-		rc = err_set(&e, ERR_USAGE, "unknown or incomplete: skillcert log %s", verb);
-	}
-	if (rc == 0) {
-		print_doc(&b);
-		if (problems > 0) {
-			if (!c.json)
-				fprintf(stderr, "skillcert: log audit found %ld problem%s\n",
-				    problems, problems == 1 ? "" : "s");
-			rc = ERR_INVALID;
-			e.code = rc;
-		} else if (strcmp(verb, "audit") == 0 && !c.json && !c.quiet) {
-			fprintf(stderr, "log audit: clean\n");
-		}
+	cli_print_doc(&d);
+	if (problems > 0) {
+		if (!c.json)
+			fprintf(stderr, "skillcert: log audit found %ld problem%s\n",
+			    problems, problems == 1 ? "" : "s");
+		rc = ERR_INVALID;
+	} else if (strcmp(verb, "audit") == 0 && !c.json && !c.quiet) {
+		fprintf(stderr, "log audit: clean\n");
 	}
 out:
-	buf_free(&b);
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	if (rc && problems > 0)
-		return rc;
-	return rc ? cli_fail(&c, &e) : 0;
-}
-
-int
-cmd_trust(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		CLI_COMMON_OPTS, { 0 }
-	};
-	struct cli c;
-	struct err e;
-	struct registry *r = NULL;
-	MDB_txn *txn = NULL;
-	struct buf b = BUF_INIT;
-	const char *out = NULL;
-	int ch, rc = 0;
-
-	cli_init(&c);
-	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'o': out = optarg; break;
-		case 'h':
-			printf("usage: skillcert trust export [--out FILE]\n\n"
-			    "Writes the trust bundle, signed by the authority: every "
-			    "organization's\ncredentials and keys, the revocation list and the "
-			    "latest signed tree head.\nOffline verifiers need only this file; "
-			    "the server serves the latest one\nat /v1/trust. Without --out it "
-			    "is written to REGISTRY/trust.bundle.\n");
-			return 0;
-		default: return ERR_USAGE;
-		}
-	}
-	if (optind >= argc || strcmp(argv[optind], "export") != 0) {
-		err_set(&e, ERR_USAGE, "usage: skillcert trust export [--out FILE]");
-		return cli_fail(&c, &e);
-	}
-	if ((rc = cli_open(&c, 0, &r, &e)) != 0 ||
-	    (rc = registry_load_secrets(r, cli_passphrase(&c), &e)) != 0 ||
-	    (rc = registry_txn_begin(r, 0, &txn, &e)) != 0 ||
-	    (rc = bundle_publish(r, txn, &b, &e)) != 0)
-		goto out;
-	if ((rc = cli_commit(&txn, &e)) != 0)
-		goto out;
-	char path[PATH_MAX];
-	if (!out) {
-		snprintf(path, sizeof(path), "%s/trust.bundle", c.db);
-		out = path;
-	}
-	if (buf_write_file_atomic(&b, out, 0644) != 0) {
-		rc = err_set(&e, ERR_IO, "cannot write %s", out);
-		goto out;
-	}
-	if (!c.quiet)
-		printf("trust bundle written to %s (%zu bytes)\n", out, b.len);
-out:
-	buf_free(&b);
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
-}
-
-int
-cmd_serve(int argc, char **argv)
-{
-	return server_main(argc, argv);
+	cli_free_doc(&d);
+	/* The audit's problems are in its report. */
+	return cli_end_cmd(&c, r, txn, rc, problems > 0 ? NULL : &e);
 }

@@ -1,4 +1,5 @@
-/* cmd_org.c - skillcert org add|list|show|suspend|resume|rekey|compromise. */
+/* cmd_org.c - skillcert org: the authority's filing of organizations, the
+ * only place their standing and keys change, one transaction a change. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,22 @@
 #include "skillcert/base/hex.h"
 #include "skillcert/base/date.h"
 
+struct cmd_org_args {
+	const char *verb;
+	const char *target;      /* the CODE operand, else --code */
+	const char *code, *name, *scope, *note, *kid;
+	int32_t from, to, compromised, today;
+	int alg;
+};
+
+/* What cmd_org_print_row needs: a JSON writer, or NULL for text. */
+struct cmd_org_list {
+	struct registry *r;
+	struct json *j;
+};
+
 static void
-org_usage(void)
+cmd_org_print_usage(void)
 {
 	printf("usage: skillcert org add --code CODE --name NAME --scope SCOPE\n"
 	    "                         [--valid-from DATE] [--valid-to DATE] [--alg ed25519|sm2]\n"
@@ -27,14 +42,63 @@ org_usage(void)
 	    "written 0600 under KEYS/orgs/, and certified by the authority key.\n");
 }
 
-struct org_args {
-	const char *code, *name, *scope, *note, *kid;
-	int32_t from, to, compromised;
-	int alg;
-};
+static int
+cmd_org_parse_args(int argc, char **argv, struct cli *c, struct cmd_org_args *a,
+    struct err *e)
+{
+	static const struct option opts[] = {
+		{ "code", required_argument, NULL, 'c' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "scope", required_argument, NULL, 's' },
+		{ "valid-from", required_argument, NULL, 'f' },
+		{ "valid-to", required_argument, NULL, 't' },
+		{ "alg", required_argument, NULL, 'a' },
+		{ "note", required_argument, NULL, 'N' },
+		{ "kid", required_argument, NULL, 'k' },
+		{ "from", required_argument, NULL, 'F' },
+		CLI_COMMON_OPTS, { 0 }
+	};
+	int ch;
+	int32_t d;
+
+	memset(a, 0, sizeof(*a));
+	a->today = date_today();
+	a->alg = KEY_ED25519;
+	while ((ch = cli_parse_opt(c, argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'c': a->code = optarg; break;
+		case 'n': a->name = optarg; break;
+		case 's': a->scope = optarg; break;
+		case 'N': a->note = optarg; break;
+		case 'k': a->kid = optarg; break;
+		case 'a':
+			if ((a->alg = key_alg_parse(optarg)) == 0) {
+				err_set(e, ERR_USAGE, "--alg must be ed25519 or sm2");
+				return cli_print_error(c, e);
+			}
+			break;
+		case 'f': case 't': case 'F':
+			if (date_parse(optarg, &d) != 0) {
+				err_set(e, ERR_USAGE, "'%s' is not a date", optarg);
+				return cli_print_error(c, e);
+			}
+			if (ch == 'f') a->from = d; else if (ch == 't') a->to = d; else a->compromised = d;
+			break;
+		case 'h': cmd_org_print_usage(); return 0;
+		default: return ERR_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cmd_org_print_usage();
+		return ERR_USAGE;
+	}
+	a->verb = argv[optind];
+	a->target = optind + 1 < argc ? argv[optind + 1] : a->code;
+	return CLI_RUN;
+}
 
 static void
-org_json(struct json *j, struct registry *r, const struct org *o)
+cmd_org_write_json(struct json *j, struct registry *r, const struct org *o)
 {
 	struct buf sc = BUF_INIT;
 	char d1[11], d2[11], hex[17];
@@ -61,27 +125,27 @@ org_json(struct json *j, struct registry *r, const struct org *o)
 	buf_free(&sc);
 }
 
+/* One organization of a listing: a JSON object or a line of text. */
 static int
-list_cb(const struct org *o, void *arg)
+cmd_org_print_row(const struct org *o, void *arg)
 {
-	void **a = arg;
-	struct registry *r = a[0];
-	struct json *j = a[1];
+	const struct cmd_org_list *l = arg;
+	struct buf sc = BUF_INIT;
 
-	if (j) {
-		org_json(j, r, o);
-	} else {
-		struct buf sc = BUF_INIT;
-		org_scope_format(&r->cat, o, &sc);
-		printf("%s  %c  %-9s  %s  [%s]\n", o->code, o->type,
-		    org_status_name(o->status), o->name, (char *)sc.data);
-		buf_free(&sc);
+	if (l->j) {
+		cmd_org_write_json(l->j, l->r, o);
+		return 0;
 	}
+	org_scope_format(&l->r->cat, o, &sc);
+	printf("%s  %c  %-9s  %s  [%s]\n", o->code, o->type,
+	    org_status_name(o->status), o->name, (char *)sc.data);
+	buf_free(&sc);
 	return 0;
 }
 
+/* One key of an organization: into the JSON writer arg, or text if NULL. */
 static int
-keys_cb(const struct org_key *k, void *arg)
+cmd_org_print_key(const struct org_key *k, void *arg)
 {
 	struct json *j = arg;
 	char hex[17], d1[11], d2[11], d3[11];
@@ -109,218 +173,211 @@ keys_cb(const struct org_key *k, void *arg)
 	return 0;
 }
 
+static int
+cmd_org_list(const struct cli *c, struct registry *r, MDB_txn *txn,
+    struct err *e)
+{
+	struct cli_doc d;
+	struct cmd_org_list l = { r, c->json ? &d.j : NULL };
+	int rc;
+
+	cli_begin_doc(&d);
+	if (c->json)
+		json_arr_begin(&d.j);
+	rc = registry_each_org(r, txn, cmd_org_print_row, &l, e);
+	if (c->json) {
+		json_arr_end(&d.j);
+		cli_print_doc(&d);
+	}
+	cli_free_doc(&d);
+	return rc;
+}
+
+static int
+cmd_org_show(const struct cli *c, struct registry *r, MDB_txn *txn,
+    const struct org *o, struct err *e)
+{
+	struct cmd_org_list l = { r, NULL };
+	struct cli_doc d;
+	int rc;
+
+	if (!c->json) {
+		cmd_org_print_row(o, &l);
+		return registry_each_orgkey(r, txn, o->code, cmd_org_print_key, NULL, e);
+	}
+	cli_begin_doc(&d);
+	json_obj_begin(&d.j);
+	json_key(&d.j, "org");
+	cmd_org_write_json(&d.j, r, o);
+	json_key(&d.j, "keys");
+	json_arr_begin(&d.j);
+	rc = registry_each_orgkey(r, txn, o->code, cmd_org_print_key, &d.j, e);
+	json_arr_end(&d.j);
+	json_obj_end(&d.j);
+	cli_print_doc(&d);
+	return rc;
+}
+
+/* Files a new organization with a new key, certified by the authority. */
+static int
+cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
+    const struct cmd_org_args *a, struct org *o, struct err *e)
+{
+	int rc;
+
+	if (!a->code || !a->name || !a->scope)
+		return err_set(e, ERR_USAGE, "org add needs --code, --name and --scope");
+	if ((rc = orgcode_check(a->code, e)) != 0)
+		return rc;
+	if (registry_get_org(r, txn, a->code, o, NULL) == 0)
+		return err_set(e, ERR_EXISTS, "organization %s is already filed "
+		    "(%s)", a->code, o->name);
+	memset(o, 0, sizeof(*o));
+	snprintf(o->code, sizeof(o->code), "%s", a->code);
+	o->type = a->code[0];
+	if (strlen(a->name) > ORG_NAME_MAX || a->name[0] == '\0')
+		return err_set(e, ERR_INVALID, "--name must be 1-%d bytes", ORG_NAME_MAX);
+	snprintf(o->name, sizeof(o->name), "%s", a->name);
+	if ((rc = org_scope_parse(&r->cat, a->scope, o, e)) != 0)
+		return rc;
+	o->valid_from = a->from ? a->from : a->today;
+	o->valid_to = a->to ? a->to : o->valid_from + 3 * 365;
+	if (o->valid_to < o->valid_from)
+		return err_set(e, ERR_USAGE, "--valid-to is before --valid-from");
+	o->status = ORG_ACTIVE;
+	o->created = o->changed = (int64_t)time(NULL);
+	if ((rc = registry_org_new_key(r, txn, o, a->alg, o->valid_from,
+	    cli_read_passphrase(c), e)) != 0)
+		return rc;
+	return registry_put_org(r, txn, o, e);
+}
+
+/* suspend or resume: a note is kept only while suspended. */
+static int
+cmd_org_set_status(struct registry *r, MDB_txn *txn,
+    const struct cmd_org_args *a, struct org *o, struct err *e)
+{
+	int to = a->verb[0] == 's' ? ORG_SUSPENDED : ORG_ACTIVE;
+
+	if (o->status == to)
+		return err_set(e, ERR_EXISTS, "%s is already %s", o->code,
+		    org_status_name(to));
+	o->status = to;
+	o->changed = (int64_t)time(NULL);
+	snprintf(o->note, sizeof(o->note), "%s", to == ORG_SUSPENDED && a->note ?
+	    a->note : "");
+	return registry_put_org(r, txn, o, e);
+}
+
+static int
+cmd_org_rekey(struct cli *c, struct registry *r, MDB_txn *txn,
+    const struct cmd_org_args *a, struct org *o, struct err *e)
+{
+	struct org_key old;
+	int rc;
+
+	if ((rc = registry_get_orgkey(r, txn, o->code, o->kid, &old, e)) != 0)
+		return rc;
+	/* The old key keeps what it signed up to today. */
+	old.status = OKEY_RETIRED;
+	old.valid_to = a->today;
+	if ((rc = org_credential_sign(o, &old, &r->authority, e)) != 0 ||
+	    (rc = registry_put_orgkey(r, txn, &old, e)) != 0 ||
+	    (rc = registry_org_new_key(r, txn, o, a->alg, a->today,
+	    cli_read_passphrase(c), e)) != 0)
+		return rc;
+	return registry_put_org(r, txn, o, e);
+}
+
+static int
+cmd_org_compromise(struct registry *r, MDB_txn *txn,
+    const struct cmd_org_args *a, const struct org *o, struct err *e)
+{
+	struct org_key k;
+	uint8_t kid[KEY_ID_LEN];
+	int rc;
+
+	if (!a->kid || hex_decode(a->kid, strlen(a->kid), kid, sizeof(kid)) !=
+	    KEY_ID_LEN || !a->compromised)
+		return err_set(e, ERR_USAGE, "compromise needs --kid HEX (16 "
+		    "hex digits) and --from DATE");
+	if ((rc = registry_get_orgkey(r, txn, o->code, kid, &k, e)) != 0)
+		return rc;
+	k.status = OKEY_COMPROMISED;
+	k.compromised_from = a->compromised;
+	return registry_put_orgkey(r, txn, &k, e);
+}
+
+/* The verbs but list: add files *o, the others look it up first. */
+static int
+cmd_org_run_verb(struct cli *c, struct registry *r, MDB_txn *txn,
+    const struct cmd_org_args *a, struct org *o, struct err *e)
+{
+	int rc;
+
+	if (strcmp(a->verb, "add") == 0)
+		return cmd_org_add(c, r, txn, a, o, e);
+	if (!a->target)
+		return err_set(e, ERR_USAGE, "org %s needs an organization code",
+		    a->verb);
+	if ((rc = registry_get_org(r, txn, a->target, o, e)) != 0)
+		return rc;
+	if (strcmp(a->verb, "show") == 0)
+		return cmd_org_show(c, r, txn, o, e);
+	if (strcmp(a->verb, "suspend") == 0 || strcmp(a->verb, "resume") == 0)
+		return cmd_org_set_status(r, txn, a, o, e);
+	if (strcmp(a->verb, "rekey") == 0)
+		return cmd_org_rekey(c, r, txn, a, o, e);
+	if (strcmp(a->verb, "compromise") == 0)
+		return cmd_org_compromise(r, txn, a, o, e);
+	return err_set(e, ERR_USAGE, "unknown org command '%s'", a->verb);
+}
+
+/* After a change: the organization as it now stands. */
+static void
+cmd_org_print_change(const struct cli *c, struct registry *r, const char *verb,
+    const struct org *o)
+{
+	char hex[17];
+
+	if (c->json) {
+		struct cli_doc d;
+		cli_begin_doc(&d);
+		cmd_org_write_json(&d.j, r, o);
+		cli_print_doc(&d);
+	} else if (!c->quiet) {
+		key_id_hex(o->kid, hex);
+		printf("%s %s: %s (%s), key %s\n", verb, o->code, o->name,
+		    org_status_name(o->status), hex);
+	}
+}
+
 int
 cmd_org(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "code", required_argument, NULL, 'c' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "scope", required_argument, NULL, 's' },
-		{ "valid-from", required_argument, NULL, 'f' },
-		{ "valid-to", required_argument, NULL, 't' },
-		{ "alg", required_argument, NULL, 'a' },
-		{ "note", required_argument, NULL, 'N' },
-		{ "kid", required_argument, NULL, 'k' },
-		{ "from", required_argument, NULL, 'F' },
-		CLI_COMMON_OPTS, { 0 }
-	};
-	struct org_args a = { 0 };
+	struct cmd_org_args a;
 	struct cli c;
 	struct err e;
 	struct registry *r = NULL;
 	MDB_txn *txn = NULL;
 	struct org o;
-	const char *verb, *code;
-	int ch, rc = 0, write;
-	int32_t today = date_today();
+	int rc, writes, flags;
 
 	cli_init(&c);
 	err_clear(&e);
-	a.alg = KEY_ED25519;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'c': a.code = optarg; break;
-		case 'n': a.name = optarg; break;
-		case 's': a.scope = optarg; break;
-		case 'N': a.note = optarg; break;
-		case 'k': a.kid = optarg; break;
-		case 'a':
-			if ((a.alg = key_alg_parse(optarg)) == 0) {
-				err_set(&e, ERR_USAGE, "--alg must be ed25519 or sm2");
-				return cli_fail(&c, &e);
-			}
-			break;
-		case 'f': case 't': case 'F': {
-			int32_t d;
-			if (date_parse(optarg, &d) != 0) {
-				err_set(&e, ERR_USAGE, "'%s' is not a date", optarg);
-				return cli_fail(&c, &e);
-			}
-			if (ch == 'f') a.from = d; else if (ch == 't') a.to = d; else a.compromised = d;
-			break;
-		}
-		case 'h': org_usage(); return 0;
-		default: return ERR_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		org_usage();
-		return ERR_USAGE;
-	}
-	verb = argv[optind];
-	code = optind + 1 < argc ? argv[optind + 1] : a.code;
-	write = strcmp(verb, "list") != 0 && strcmp(verb, "show") != 0;
-	if ((rc = cli_open(&c, write ? 0 : REG_RDONLY, &r, &e)) != 0)
+	if ((rc = cmd_org_parse_args(argc, argv, &c, &a, &e)) != CLI_RUN)
+		return rc;
+	writes = strcmp(a.verb, "list") != 0 && strcmp(a.verb, "show") != 0;
+	flags = writes ? 0 : REG_RDONLY;
+	if (strcmp(a.verb, "add") == 0 || strcmp(a.verb, "rekey") == 0)
+		flags |= CLI_SECRETS;
+	if ((rc = cli_open_txn(&c, flags, &r, &txn, &e)) != 0)
 		goto out;
-	if (write && (strcmp(verb, "add") == 0 || strcmp(verb, "rekey") == 0) &&
-	    (rc = registry_load_secrets(r, cli_passphrase(&c), &e)) != 0)
-		goto out;
-	if ((rc = registry_txn_begin(r, !write, &txn, &e)) != 0)
-		goto out;
-
-	if (strcmp(verb, "add") == 0) {
-		if (!a.code || !a.name || !a.scope) {
-			rc = err_set(&e, ERR_USAGE, "org add needs --code, --name and --scope");
-			goto out;
-		}
-		if ((rc = orgcode_check(a.code, &e)) != 0)
-			goto out;
-		if (registry_get_org(r, txn, a.code, &o, NULL) == 0) {
-			rc = err_set(&e, ERR_EXISTS, "organization %s is already filed "
-			    "(%s)", a.code, o.name);
-			goto out;
-		}
-		memset(&o, 0, sizeof(o));
-		snprintf(o.code, sizeof(o.code), "%s", a.code);
-		o.type = a.code[0];
-		if (strlen(a.name) > ORG_NAME_MAX || a.name[0] == '\0') {
-			rc = err_set(&e, ERR_INVALID, "--name must be 1-%d bytes", ORG_NAME_MAX);
-			goto out;
-		}
-		snprintf(o.name, sizeof(o.name), "%s", a.name);
-		if ((rc = org_scope_parse(&r->cat, a.scope, &o, &e)) != 0)
-			goto out;
-		o.valid_from = a.from ? a.from : today;
-		o.valid_to = a.to ? a.to : o.valid_from + 3 * 365;
-		if (o.valid_to < o.valid_from) {
-			rc = err_set(&e, ERR_USAGE, "--valid-to is before --valid-from");
-			goto out;
-		}
-		o.status = ORG_ACTIVE;
-		o.created = o.changed = (int64_t)time(NULL);
-		if ((rc = registry_org_new_key(r, txn, &o, a.alg,
-		    o.valid_from, cli_passphrase(&c), &e)) != 0 ||
-		    (rc = registry_put_org(r, txn, &o, &e)) != 0)
-			goto out;
-	} else if (strcmp(verb, "list") == 0) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		void *arg[2] = { r, c.json ? &j : NULL };
-		json_init(&j, &b);
-		if (c.json)
-			json_arr_begin(&j);
-		rc = registry_each_org(r, txn, list_cb, arg, &e);
-		if (c.json) {
-			json_arr_end(&j);
-			cli_print_json(&b);
-		}
-		buf_free(&b);
-		goto out;
-	} else {
-		if (!code) {
-			rc = err_set(&e, ERR_USAGE, "org %s needs an organization code", verb);
-			goto out;
-		}
-		if ((rc = registry_get_org(r, txn, code, &o, &e)) != 0)
-			goto out;
-		if (strcmp(verb, "show") == 0) {
-			struct buf b = BUF_INIT;
-			struct json j;
-			if (c.json) {
-				json_init(&j, &b);
-				json_obj_begin(&j);
-				json_key(&j, "org");
-				org_json(&j, r, &o);
-				json_key(&j, "keys");
-				json_arr_begin(&j);
-				rc = registry_each_orgkey(r, txn, o.code, keys_cb, &j, &e);
-				json_arr_end(&j);
-				json_obj_end(&j);
-				cli_print_json(&b);
-			} else {
-				void *arg[2] = { r, NULL };
-				list_cb(&o, arg);
-				rc = registry_each_orgkey(r, txn, o.code, keys_cb, NULL, &e);
-			}
-			buf_free(&b);
-			goto out;
-		} else if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0) {
-			int to = verb[0] == 's' ? ORG_SUSPENDED : ORG_ACTIVE;
-			if (o.status == to) {
-				rc = err_set(&e, ERR_EXISTS, "%s is already %s", o.code,
-				    org_status_name(to));
-				goto out;
-			}
-			o.status = to;
-			o.changed = (int64_t)time(NULL);
-			snprintf(o.note, sizeof(o.note), "%s", to == ORG_SUSPENDED && a.note ?
-			    a.note : "");
-			if ((rc = registry_put_org(r, txn, &o, &e)) != 0)
-				goto out;
-		} else if (strcmp(verb, "rekey") == 0) {
-			struct org_key old;
-			if ((rc = registry_get_orgkey(r, txn, o.code, o.kid, &old, &e)) != 0)
-				goto out;
-			/* The old key keeps what it signed up to today. */
-			old.status = OKEY_RETIRED;
-			old.valid_to = today;
-			if ((rc = org_credential_sign(&o, &old, &r->authority, &e)) != 0 ||
-			    (rc = registry_put_orgkey(r, txn, &old, &e)) != 0 ||
-			    (rc = registry_org_new_key(r, txn, &o, a.alg, today,
-			    cli_passphrase(&c), &e)) != 0 ||
-			    (rc = registry_put_org(r, txn, &o, &e)) != 0)
-				goto out;
-		} else if (strcmp(verb, "compromise") == 0) {
-			struct org_key k;
-			uint8_t kid[KEY_ID_LEN];
-			if (!a.kid || hex_decode(a.kid, strlen(a.kid), kid, sizeof(kid)) !=
-			    KEY_ID_LEN || !a.compromised) {
-				rc = err_set(&e, ERR_USAGE, "compromise needs --kid HEX (16 "
-				    "hex digits) and --from DATE");
-				goto out;
-			}
-			if ((rc = registry_get_orgkey(r, txn, o.code, kid, &k, &e)) != 0)
-				goto out;
-			k.status = OKEY_COMPROMISED;
-			k.compromised_from = a.compromised;
-			if ((rc = registry_put_orgkey(r, txn, &k, &e)) != 0)
-				goto out;
-		} else {
-			rc = err_set(&e, ERR_USAGE, "unknown org command '%s'", verb);
-			goto out;
-		}
-	}
-	if ((rc = cli_commit(&txn, &e)) != 0)
-		goto out;
-	if (c.json) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		json_init(&j, &b);
-		org_json(&j, r, &o);
-		cli_print_json(&b);
-		buf_free(&b);
-	} else if (!c.quiet) {
-		char hex[17];
-		key_id_hex(o.kid, hex);
-		printf("%s %s: %s (%s), key %s\n", verb, o.code, o.name,
-		    org_status_name(o.status), hex);
-	}
+	if (strcmp(a.verb, "list") == 0)
+		rc = cmd_org_list(&c, r, txn, &e);
+	else if ((rc = cmd_org_run_verb(&c, r, txn, &a, &o, &e)) == 0 && writes &&
+	    (rc = cli_commit_txn(&txn, &e)) == 0)
+		cmd_org_print_change(&c, r, a.verb, &o);
 out:
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
+	return cli_end_cmd(&c, r, txn, rc, &e);
 }

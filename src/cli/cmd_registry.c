@@ -1,4 +1,5 @@
-/* cmd_registry.c - skillcert init, skillcert catalog. */
+/* cmd_registry.c - skillcert init and catalog: setting the registry up,
+ * its keys and the reference tables every roster is checked against. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,13 @@ cmd_init(int argc, char **argv)
 	};
 	struct cli c;
 	struct err e;
+	struct registry_opts o;
 	const char *url = NULL, *catdir = NULL;
 	int province = 0, ch, rc;
 
 	cli_init(&c);
 	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	while ((ch = cli_parse_opt(&c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'p': province = atoi(optarg); break;
 		case 'u': url = optarg; break;
@@ -42,32 +42,27 @@ cmd_init(int argc, char **argv)
 	}
 	if (!province || !url) {
 		err_set(&e, ERR_USAGE, "init needs --province NN and --public-url URL");
-		return cli_fail(&c, &e);
+		return cli_print_error(&c, &e);
 	}
-	rc = registry_init(c.db, &(struct registry_opts){ c.keys, 0,
-	    cli_map_size() }, province, url, catdir, cli_passphrase(&c), &e);
-	if (rc) {
-		cli_done(&c);
-		return cli_fail(&c, &e);
-	}
+	o = cli_make_opts(&c, 0);
+	if ((rc = registry_init(c.db, &o, province, url, catdir,
+	    cli_read_passphrase(&c), &e)) != 0)
+		return cli_end_cmd(&c, NULL, NULL, rc, &e);
 	if (c.json) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		json_init(&j, &b);
-		json_obj_begin(&j);
-		json_kstr(&j, "registry", c.db);
-		json_kint(&j, "province", province);
-		json_kstr(&j, "public_url", url);
-		json_obj_end(&j);
-		cli_print_json(&b);
-		buf_free(&b);
+		struct cli_doc d;
+		cli_begin_doc(&d);
+		json_obj_begin(&d.j);
+		json_kstr(&d.j, "registry", c.db);
+		json_kint(&d.j, "province", province);
+		json_kstr(&d.j, "public_url", url);
+		json_obj_end(&d.j);
+		cli_print_doc(&d);
 	} else if (!c.quiet) {
 		printf("registry created in %s (province %d, public URL %s)\n"
 		    "authority and log keys written to %s%s (mode 0600)\n",
 		    c.db, province, url, c.keys ? c.keys : c.db, c.keys ? "" : "/keys");
 	}
-	cli_done(&c);
-	return 0;
+	return cli_end_cmd(&c, NULL, NULL, 0, &e);
 }
 
 int
@@ -78,13 +73,12 @@ cmd_catalog(int argc, char **argv)
 	struct err e;
 	struct registry *r = NULL;
 	MDB_txn *txn = NULL;
+	MDB_val k, v;
 	int ch, rc, kind;
 
 	cli_init(&c);
 	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	while ((ch = cli_parse_opt(&c, argc, argv, opts)) != -1) {
 		if (ch == 'h') {
 			printf("usage: skillcert catalog show KIND\n"
 			    "       skillcert catalog load KIND FILE\n"
@@ -97,23 +91,19 @@ cmd_catalog(int argc, char **argv)
 	if (argc - optind < 2 || (kind = catalog_kind_parse(argv[optind + 1])) < 0) {
 		err_set(&e, ERR_USAGE, "usage: skillcert catalog show|load KIND [FILE] "
 		    "(KIND: occupations, methods, idtypes, brands, regions)");
-		return cli_fail(&c, &e);
+		return cli_print_error(&c, &e);
 	}
 	if (strcmp(argv[optind], "show") == 0) {
-		MDB_val k, v;
-		if ((rc = cli_open(&c, REG_RDONLY, &r, &e)) ||
-		    (rc = registry_txn_begin(r, 1, &txn, &e)))
+		if ((rc = cli_open_txn(&c, REG_RDONLY, &r, &txn, &e)) != 0)
 			goto out;
 		k.mv_data = (void *)catalog_kind_name(kind);
 		k.mv_size = strlen(k.mv_data);
 		if (mdb_get(txn, r->catalog, &k, &v) == 0)
 			fwrite(v.mv_data, 1, v.mv_size, stdout);
 	} else if (strcmp(argv[optind], "load") == 0 && argc - optind >= 3) {
-		if ((rc = cli_open(&c, 0, &r, &e)) ||
-		    (rc = registry_txn_begin(r, 0, &txn, &e)) ||
-		    (rc = registry_load_catalog(r, txn, kind, argv[optind + 2], &e)))
-			goto out;
-		if ((rc = cli_commit(&txn, &e)) != 0)
+		if ((rc = cli_open_txn(&c, 0, &r, &txn, &e)) != 0 ||
+		    (rc = registry_load_catalog(r, txn, kind, argv[optind + 2], &e)) != 0 ||
+		    (rc = cli_commit_txn(&txn, &e)) != 0)
 			goto out;
 		if (!c.quiet)
 			printf("catalog %s replaced from %s\n", catalog_kind_name(kind),
@@ -122,9 +112,5 @@ cmd_catalog(int argc, char **argv)
 		rc = err_set(&e, ERR_USAGE, "usage: skillcert catalog show|load KIND [FILE]");
 	}
 out:
-	if (txn)
-		mdb_txn_abort(txn);
-	registry_close(r);
-	cli_done(&c);
-	return rc ? cli_fail(&c, &e) : 0;
+	return cli_end_cmd(&c, r, txn, rc, &e);
 }

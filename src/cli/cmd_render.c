@@ -1,5 +1,5 @@
-/* cmd_render.c - skillcert render: certificate PDFs from the registry,
- * read-only, no private key, on N threads. */
+/* cmd_render.c - skillcert render: PDFs from a read-only registry with no
+ * private key, so any copy can print; threaded, as a PDF outweighs a lookup. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,7 +14,17 @@
 #include "skillcert/base/date.h"
 #include "skillcert/model/level.h"
 
-struct job {
+#define CMD_RENDER_JOBS_MAX 64
+
+struct cmd_render_args {
+	const char *out, *batch, *org, *fontpaths;
+	int all, jobs;
+	char **certnos;          /* the CERTNO operands */
+	int ncertnos;
+};
+
+/* What the workers share: the numbers to render and the tallies. */
+struct cmd_render_job {
 	struct registry *r;
 	const struct render_fonts *fonts;
 	const char *outdir;
@@ -28,16 +38,94 @@ struct job {
 };
 
 static int
-collect_cb(const struct cert_record *c, void *arg)
+cmd_render_parse_args(int argc, char **argv, struct cli *c,
+    struct cmd_render_args *a, struct err *e)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "org", required_argument, NULL, 'g' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "fonts", required_argument, NULL, 'f' },
+		CLI_COMMON_OPTS, { 0 }
+	};
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->out = "pdf";
+	while ((ch = cli_parse_opt(c, argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'o': a->out = optarg; break;
+		case 'j': a->jobs = atoi(optarg); break;
+		case 'b': a->batch = optarg; break;
+		case 'g': a->org = optarg; break;
+		case 'a': a->all = 1; break;
+		case 'f': a->fontpaths = optarg; break;
+		case 'h':
+			printf("usage: skillcert render [--out DIR] [--jobs N] "
+			    "(CERTNO... | --batch ID | --org CODE | --all)\n\n"
+			    "One A4 PDF per certificate, DIR/CERTNO.pdf (default DIR: ./pdf), "
+			    "replaced\natomically. Reads the registry read-only; needs no "
+			    "private key. --jobs\ndefaults to the number of CPUs. --fonts "
+			    "A.ttf:B.ttc overrides the font chain.\n");
+			return 0;
+		default: return ERR_USAGE;
+		}
+	}
+	if (!a->batch && !a->org && !a->all && optind >= argc) {
+		err_set(e, ERR_USAGE, "render what? CERTNO..., --batch ID, --org CODE "
+		    "or --all");
+		return cli_print_error(c, e);
+	}
+	a->certnos = argv + optind;
+	a->ncertnos = argc - optind;
+	if (a->jobs <= 0)
+		a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (a->jobs < 1)
+		a->jobs = 1;
+	if (a->jobs > CMD_RENDER_JOBS_MAX)
+		a->jobs = CMD_RENDER_JOBS_MAX;
+	return CLI_RUN;
+}
+
+static int
+cmd_render_add_no(const struct cert_record *c, void *arg)
 {
 	struct buf *b = arg;
 	return buf_append(b, c->cert.no, CERTNO_LEN + 1) ? 1 : 0;
 }
 
+/* The numbers to render, into list, in one read transaction. */
+static int
+cmd_render_collect_nos(struct registry *r, const struct cmd_render_args *a,
+    struct buf *list, struct err *e)
+{
+	MDB_txn *txn = NULL;
+	int rc = 0;
+
+	if ((rc = registry_txn_begin(r, 1, &txn, e)) != 0)
+		return rc;
+	if (a->batch)
+		rc = registry_each_cert_of_batch(r, txn, a->batch,
+		    cmd_render_add_no, list, e);
+	else if (a->org || a->all)
+		rc = registry_each_cert(r, txn, a->org ? a->org : "",
+		    cmd_render_add_no, list, e);
+	else
+		for (int i = 0; i < a->ncertnos && rc == 0; i++) {
+			struct cert_record rec;
+			if ((rc = registry_get_cert(r, txn, a->certnos[i], &rec, e)) == 0)
+				cmd_render_add_no(&rec, list);
+		}
+	mdb_txn_abort(txn);
+	return rc;
+}
+
 /* Fills and renders one certificate; the record's strings live in txn. */
 static int
-render_one(struct job *j, MDB_txn *txn, const char *no, struct buf *pdf,
-    struct err *e)
+cmd_render_make_pdf(struct cmd_render_job *j, MDB_txn *txn, const char *no,
+    struct buf *pdf, struct err *e)
 {
 	struct registry *r = j->r;
 	struct cert_record rec;
@@ -93,10 +181,32 @@ out:
 	return rc;
 }
 
-static void *
-worker(void *arg)
+/* One failure, said at once on stderr, or kept for the JSON report. */
+static void
+cmd_render_report_failure(struct cmd_render_job *j, const char *no,
+    const struct err *e)
 {
-	struct job *j = arg;
+	struct json js;
+
+	atomic_fetch_add(&j->failed, 1);
+	pthread_mutex_lock(&j->mu);
+	if (j->json) {
+		json_init(&js, &j->errors);
+		js.first[0] = j->errors.len == 0;
+		json_obj_begin(&js);
+		json_kstr(&js, "certno", no);
+		json_kstr(&js, "error", e->msg);
+		json_obj_end(&js);
+	} else {
+		fprintf(stderr, "\nskillcert render: %s: %s\n", no, e->msg);
+	}
+	pthread_mutex_unlock(&j->mu);
+}
+
+static void *
+cmd_render_work(void *arg)
+{
+	struct cmd_render_job *j = arg;
 	struct buf pdf = BUF_INIT;
 	MDB_txn *txn = NULL;
 	struct err e;
@@ -107,22 +217,8 @@ worker(void *arg)
 		return NULL;
 	}
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
-		if (render_one(j, txn, j->nos[i], &pdf, &e) != 0) {
-			atomic_fetch_add(&j->failed, 1);
-			pthread_mutex_lock(&j->mu);
-			if (j->json) {
-				struct json js;
-				json_init(&js, &j->errors);
-				js.first[0] = j->errors.len == 0;
-				json_obj_begin(&js);
-				json_kstr(&js, "certno", j->nos[i]);
-				json_kstr(&js, "error", e.msg);
-				json_obj_end(&js);
-			} else {
-				fprintf(stderr, "\nskillcert render: %s: %s\n", j->nos[i], e.msg);
-			}
-			pthread_mutex_unlock(&j->mu);
-		}
+		if (cmd_render_make_pdf(j, txn, j->nos[i], &pdf, &e) != 0)
+			cmd_render_report_failure(j, j->nos[i], &e);
 		atomic_fetch_add(&j->done, 1);
 	}
 	mdb_txn_abort(txn);
@@ -130,153 +226,116 @@ worker(void *arg)
 	return NULL;
 }
 
-int
-cmd_render(int argc, char **argv)
+/* Runs up to jobs workers on j and shows their progress; renders on this
+ * thread if none starts. */
+static int
+cmd_render_run_jobs(struct cmd_render_job *j, int jobs, const struct cli *c,
+    struct err *e)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "org", required_argument, NULL, 'g' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "fonts", required_argument, NULL, 'f' },
-		CLI_COMMON_OPTS, { 0 }
-	};
-	struct cli c;
-	struct err e;
-	struct registry *r = NULL;
-	struct render_fonts *fonts = NULL;
-	MDB_txn *txn = NULL;
-	struct buf list = BUF_INIT;
-	struct job j;
-	const char *out = "pdf", *batch = NULL, *org = NULL, *fontpaths = NULL;
-	int ch, rc = 0, all = 0, jobs = 0;
-	pthread_t tid[64];
+	pthread_t tid[CMD_RENDER_JOBS_MAX];
+	pthread_attr_t attr;
 	int started = 0;
 
-	cli_init(&c);
-	err_clear(&e);
-	memset(&j, 0, sizeof(j));
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'o': out = optarg; break;
-		case 'j': jobs = atoi(optarg); break;
-		case 'b': batch = optarg; break;
-		case 'g': org = optarg; break;
-		case 'a': all = 1; break;
-		case 'f': fontpaths = optarg; break;
-		case 'h':
-			printf("usage: skillcert render [--out DIR] [--jobs N] "
-			    "(CERTNO... | --batch ID | --org CODE | --all)\n\n"
-			    "One A4 PDF per certificate, DIR/CERTNO.pdf (default DIR: ./pdf), "
-			    "replaced\natomically. Reads the registry read-only; needs no "
-			    "private key. --jobs\ndefaults to the number of CPUs. --fonts "
-			    "A.ttf:B.ttc overrides the font chain.\n");
-			return 0;
-		default: return ERR_USAGE;
-		}
+	if ((size_t)jobs > j->n)
+		jobs = (int)j->n;
+	if (pthread_mutex_init(&j->mu, NULL) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot create a mutex");
+	if (pthread_attr_init(&attr) == 0) {
+		/* libharu keeps big arrays on the stack */
+		if (pthread_attr_setstacksize(&attr, 1u << 20) == 0)
+			for (int t = 0; t < jobs; t++)
+				if (pthread_create(&tid[started], &attr, cmd_render_work,
+				    j) == 0)
+					started++;
+		pthread_attr_destroy(&attr);
 	}
-	if (!batch && !org && !all && optind >= argc) {
-		err_set(&e, ERR_USAGE, "render what? CERTNO..., --batch ID, --org CODE "
-		    "or --all");
-		return cli_fail(&c, &e);
-	}
-	if (jobs <= 0)
-		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > 64)
-		jobs = 64;
-	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-		rc = err_set(&e, ERR_IO, "cannot create %s: %s", out, strerror(errno));
-		goto done;
-	}
-	if ((rc = cli_open(&c, REG_RDONLY, &r, &e)) != 0 ||
-	    (rc = render_fonts_open(&fonts, fontpaths, &e)) != 0 ||
-	    (rc = registry_txn_begin(r, 1, &txn, &e)) != 0)
-		goto done;
-	if (batch)
-		rc = registry_each_cert_of_batch(r, txn, batch, collect_cb, &list, &e);
-	else if (org || all)
-		rc = registry_each_cert(r, txn, org ? org : "", collect_cb, &list, &e);
-	else
-		for (int i = optind; i < argc && rc == 0; i++) {
-			struct cert_record rec;
-			if ((rc = registry_get_cert(r, txn, argv[i], &rec, &e)) == 0)
-				collect_cb(&rec, &list);
-		}
-	mdb_txn_abort(txn);
-	txn = NULL;
-	if (rc)
-		goto done;
-	j.r = r;
-	j.fonts = fonts;
-	j.outdir = out;
-	j.nos = (char (*)[CERTNO_LEN + 1])list.data;
-	j.n = list.len / (CERTNO_LEN + 1);
-	j.json = c.json;
-	pthread_mutex_init(&j.mu, NULL);
-	if (j.n == 0) {
-		rc = err_set(&e, ERR_NOTFOUND, "no certificates to render");
-		goto done;
-	}
-	if ((size_t)jobs > j.n)
-		jobs = (int)j.n;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 1u << 20); /* libharu keeps big arrays on the stack */
-	for (int t = 0; t < jobs; t++)
-		if (pthread_create(&tid[started], &attr, worker, &j) == 0)
-			started++;
-	pthread_attr_destroy(&attr);
 	if (started == 0)
-		worker(&j);
-	while (atomic_load(&j.done) < j.n && started > 0) {
-		if (!c.quiet && !c.json)
-			cli_progress(NULL, "render", atomic_load(&j.done), j.n);
+		cmd_render_work(j);
+	while (atomic_load(&j->done) < j->n && started > 0) {
+		if (!c->quiet && !c->json)
+			cli_print_progress(NULL, "render", atomic_load(&j->done), j->n);
 		usleep(100000);
 	}
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
-	if (!c.quiet && !c.json)
-		cli_progress(NULL, "render", j.n, j.n);
-	size_t ok = j.n - atomic_load(&j.failed);
-	if (c.json) {
-		struct buf b = BUF_INIT;
-		struct json js;
-		json_init(&js, &b);
-		json_obj_begin(&js);
-		json_kstr(&js, "out", out);
-		json_kint(&js, "rendered", (int64_t)ok);
-		json_kint(&js, "failed", (int64_t)atomic_load(&j.failed));
-		json_kint(&js, "bytes", (int64_t)atomic_load(&j.bytes));
-		json_key(&js, "errors");
-		buf_append_byte(&b, '[');
-		buf_append(&b, j.errors.data, j.errors.len);
-		buf_append_byte(&b, ']');
-		json_obj_end(&js);
-		cli_print_json(&b);
-		buf_free(&b);
-	} else if (!c.quiet) {
+	if (!c->quiet && !c->json)
+		cli_print_progress(NULL, "render", j->n, j->n);
+	pthread_mutex_destroy(&j->mu);
+	return 0;
+}
+
+static void
+cmd_render_print_report(const struct cli *c, const struct cmd_render_job *j)
+{
+	size_t failed = atomic_load(&j->failed), ok = j->n - failed;
+	unsigned long long bytes = atomic_load(&j->bytes);
+
+	if (c->json) {
+		struct cli_doc d;
+		cli_begin_doc(&d);
+		json_obj_begin(&d.j);
+		json_kstr(&d.j, "out", j->outdir);
+		json_kint(&d.j, "rendered", (int64_t)ok);
+		json_kint(&d.j, "failed", (int64_t)failed);
+		json_kint(&d.j, "bytes", (int64_t)bytes);
+		json_key(&d.j, "errors");
+		buf_append_byte(&d.b, '[');
+		buf_append(&d.b, j->errors.data, j->errors.len);
+		buf_append_byte(&d.b, ']');
+		json_obj_end(&d.j);
+		cli_print_doc(&d);
+	} else if (!c->quiet) {
 		printf("rendered %zu PDF%s into %s/ (%.1f KB mean)%s\n", ok,
-		    ok == 1 ? "" : "s", out,
-		    ok ? (double)atomic_load(&j.bytes) / (double)ok / 1024.0 : 0.0,
-		    atomic_load(&j.failed) ? ", some failed (see above)" : "");
+		    ok == 1 ? "" : "s", j->outdir,
+		    ok ? (double)bytes / (double)ok / 1024.0 : 0.0,
+		    failed ? ", some failed (see above)" : "");
 	}
+}
+
+int
+cmd_render(int argc, char **argv)
+{
+	struct cmd_render_args a;
+	struct cli c;
+	struct err e;
+	struct registry *r = NULL;
+	struct render_fonts *fonts = NULL;
+	struct buf list = BUF_INIT;
+	struct cmd_render_job j;
+	int rc;
+
+	cli_init(&c);
+	err_clear(&e);
+	memset(&j, 0, sizeof(j));
+	if ((rc = cmd_render_parse_args(argc, argv, &c, &a, &e)) != CLI_RUN)
+		return rc;
+	if (mkdir(a.out, 0755) != 0 && errno != EEXIST) {
+		rc = err_set(&e, ERR_IO, "cannot create %s: %s", a.out, strerror(errno));
+		goto out;
+	}
+	if ((rc = cli_open_registry(&c, REG_RDONLY, &r, &e)) != 0 ||
+	    (rc = render_fonts_open(&fonts, a.fontpaths, &e)) != 0 ||
+	    (rc = cmd_render_collect_nos(r, &a, &list, &e)) != 0)
+		goto out;
+	j.r = r;
+	j.fonts = fonts;
+	j.outdir = a.out;
+	j.nos = (char (*)[CERTNO_LEN + 1])list.data;
+	j.n = list.len / (CERTNO_LEN + 1);
+	j.json = c.json;
+	if (j.n == 0) {
+		rc = err_set(&e, ERR_NOTFOUND, "no certificates to render");
+		goto out;
+	}
+	if ((rc = cmd_render_run_jobs(&j, a.jobs, &c, &e)) != 0)
+		goto out;
+	cmd_render_print_report(&c, &j);
 	if (atomic_load(&j.failed))
 		rc = ERR_INVALID;
-	pthread_mutex_destroy(&j.mu);
-done:
-	if (txn)
-		mdb_txn_abort(txn);
+out:
 	buf_free(&list);
 	buf_free(&j.errors);
 	render_fonts_close(fonts);
-	registry_close(r);
-	cli_done(&c);
-	if (rc && j.n && atomic_load(&j.failed))
-		return rc; /* each failure was reported */
-	return rc ? cli_fail(&c, &e) : 0;
+	/* Each failed certificate was reported as it failed. */
+	return cli_end_cmd(&c, r, NULL, rc, atomic_load(&j.failed) ? NULL : &e);
 }

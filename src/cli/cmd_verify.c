@@ -1,5 +1,5 @@
-/* cmd_verify.c - skillcert verify: offline checks against a trust bundle,
- * optionally an inclusion proof fetched from a server (--online). */
+/* cmd_verify.c - skillcert verify: what an employer runs with only a trust
+ * bundle (--online: and a log proof); its exit status is the verdict. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +9,14 @@
 #include "skillcert/trust/verify.h"
 #include "skillcert/model/level.h"
 
-int
-cmd_verify(int argc, char **argv)
+struct cmd_verify_args {
+	const char *trust, *online, *pin;
+	const char *input;
+};
+
+static int
+cmd_verify_parse_args(int argc, char **argv, struct cli *c,
+    struct cmd_verify_args *a, struct err *e)
 {
 	static const struct option opts[] = {
 		{ "trust", required_argument, NULL, 't' },
@@ -18,23 +24,14 @@ cmd_verify(int argc, char **argv)
 		{ "pin", required_argument, NULL, 'p' },
 		CLI_COMMON_OPTS, { 0 }
 	};
-	struct cli c;
-	struct err e;
-	struct trust t;
-	struct verify_result res;
-	struct buf tok = BUF_INIT;
-	const char *trustf = NULL, *online = NULL, *pin = NULL;
-	int ch, rc;
+	int ch;
 
-	cli_init(&c);
-	err_clear(&e);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common(&c, ch, optarg))
-			continue;
+	memset(a, 0, sizeof(*a));
+	while ((ch = cli_parse_opt(c, argc, argv, opts)) != -1) {
 		switch (ch) {
-		case 't': trustf = optarg; break;
-		case 'O': online = optarg; break;
-		case 'p': pin = optarg; break;
+		case 't': a->trust = optarg; break;
+		case 'O': a->online = optarg; break;
+		case 'p': a->pin = optarg; break;
 		case 'h':
 			printf("usage: skillcert verify --trust BUNDLE [--pin AUTHORITY_KEY_ID] "
 			    "[--online URL] [--json] INPUT\n\n"
@@ -47,100 +44,148 @@ cmd_verify(int argc, char **argv)
 		default: return ERR_USAGE;
 		}
 	}
-	if (!trustf || optind >= argc) {
-		err_set(&e, ERR_USAGE, "usage: skillcert verify --trust BUNDLE INPUT");
-		cli_fail(&c, &e);
+	if (!a->trust || optind >= argc) {
+		err_set(e, ERR_USAGE, "usage: skillcert verify --trust BUNDLE INPUT");
+		cli_print_error(c, e);
 		return VERDICT_UNKNOWN;
 	}
-	if (trust_load(trustf, &t, &e) != 0) {
-		cli_fail(&c, &e);
-		return VERDICT_UNKNOWN;
-	}
-	if (pin) {
-		char hex[17];
-		key_id_hex(t.authority.kid, hex);
-		if (strcasecmp(pin, hex) != 0) {
-			err_set(&e, ERR_CRYPTO, "the bundle is signed by authority key %s, "
-			    "not the pinned %s", hex, pin);
-			trust_free(&t);
-			cli_fail(&c, &e);
-			return VERDICT_UNKNOWN;
-		}
-	}
-	if (verify_extract_token(argv[optind], &tok, &e) != 0) {
-		trust_free(&t);
-		cli_fail(&c, &e);
-		return e.code == ERR_INVALID ? VERDICT_INVALID : VERDICT_UNKNOWN;
-	}
-	verify_token(&t, (char *)tok.data, tok.len, &res);
-	if (online && res.have_cert && (res.verdict == VERDICT_VALID ||
-	    res.verdict == VERDICT_REVOKED))
-		verify_online(&t, &res, online);
-	rc = res.verdict;
+	a->input = argv[optind];
+	return CLI_RUN;
+}
 
-	char d1[32], d2[32], hex[17];
-	key_id_hex(t.authority.kid, hex);
-	if (c.json) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		json_init(&j, &b);
-		json_obj_begin(&j);
-		json_kstr(&j, "verdict", verify_verdict_name(res.verdict));
-		json_kint(&j, "exit", rc);
-		json_kstr(&j, "authority_key", hex);
-		json_key(&j, "checks");
-		json_arr_begin(&j);
-		for (int i = 0; i < res.nchecks; i++) {
-			json_obj_begin(&j);
-			json_kstr(&j, "check", res.checks[i].name);
-			json_kstr(&j, "result", res.checks[i].ok > 0 ? "pass" :
-			    res.checks[i].ok == 0 ? "fail" : "unknown");
-			json_kstr(&j, "detail", res.checks[i].detail);
-			json_obj_end(&j);
-		}
-		json_arr_end(&j);
-		if (res.have_cert) {
-			date_format_iso(res.cert.issued_on, d1);
-			date_format_iso(res.cert.assessed_on, d2);
-			json_key(&j, "certificate");
-			json_obj_begin(&j);
-			json_kstr(&j, "certno", res.cert.no);
-			json_kstr(&j, "name", res.cert.name);
-			json_kstr(&j, "id_number", res.cert.id_number);
-			json_kstr(&j, "occupation_code", res.cert.occ_code);
-			json_kstr(&j, "trade", res.cert.trade[0] ? res.cert.trade : "--");
-			json_kint(&j, "level", res.cert.level);
-			json_kstr(&j, "level_name", level_full(res.cert.level));
-			json_kstr(&j, "org", res.cert.org);
-			json_kstr(&j, "org_name", res.org ? res.org->org.name : NULL);
-			json_kstr(&j, "issued_on", d1);
-			json_kstr(&j, "assessed_on", d2);
-			json_kstr(&j, "brand", res.cert.brand);
-			json_obj_end(&j);
-		}
-		json_obj_end(&j);
-		cli_print_json(&b);
-		buf_free(&b);
-	} else {
-		printf("%s  %s (%s)\n", res.have_cert ? res.cert.no : "(no certificate)",
-		    verify_verdict_cn(res.verdict), verify_verdict_name(res.verdict));
-		for (int i = 0; i < res.nchecks; i++)
-			printf("  [%s] %-16s %s\n", res.checks[i].ok > 0 ? " ok " :
-			    res.checks[i].ok == 0 ? "FAIL" : " ?? ", res.checks[i].name,
-			    res.checks[i].detail);
-		if (res.have_cert) {
-			date_format_cn(res.cert.issued_on, d1);
-			printf("  姓名 %s  证件号码 %s\n", res.cert.name, res.cert.id_number);
-			printf("  职业代码 %s  工种 %s  等级 %s\n", res.cert.occ_code,
-			    res.cert.trade[0] ? res.cert.trade : "--", level_full(res.cert.level));
-			printf("  评价机构 %s %s  发证日期 %s%s%s\n", res.cert.org,
-			    res.org ? res.org->org.name : "", d1,
-			    res.cert.brand[0] ? "  标识 " : "", res.cert.brand);
-		}
-		printf("  (trust bundle signed by authority key %s)\n", hex);
+/* Runs every check of the input against t into res: CLI_RUN, or the
+ * exit status once the reason is printed (the bundle is not the pinned
+ * authority's, or the input holds no token). */
+static int
+cmd_verify_check(const struct cli *c, const struct cmd_verify_args *a,
+    const struct trust *t, struct verify_result *res, struct err *e)
+{
+	struct buf tok = BUF_INIT;
+	char hex[17];
+
+	key_id_hex(t->authority.kid, hex);
+	if (a->pin && strcasecmp(a->pin, hex) != 0) {
+		err_set(e, ERR_CRYPTO, "the bundle is signed by authority key %s, "
+		    "not the pinned %s", hex, a->pin);
+		cli_print_error(c, e);
+		return VERDICT_UNKNOWN;
 	}
+	if (verify_extract_token(a->input, &tok, e) != 0) {
+		buf_free(&tok);
+		cli_print_error(c, e);
+		return e->code == ERR_INVALID ? VERDICT_INVALID : VERDICT_UNKNOWN;
+	}
+	verify_token(t, (char *)tok.data, tok.len, res);
 	buf_free(&tok);
+	if (a->online && res->have_cert && (res->verdict == VERDICT_VALID ||
+	    res->verdict == VERDICT_REVOKED))
+		verify_online(t, res, a->online);
+	return CLI_RUN;
+}
+
+static void
+cmd_verify_write_cert(struct json *j, const struct verify_result *res)
+{
+	char d1[32], d2[32];
+
+	date_format_iso(res->cert.issued_on, d1);
+	date_format_iso(res->cert.assessed_on, d2);
+	json_key(j, "certificate");
+	json_obj_begin(j);
+	json_kstr(j, "certno", res->cert.no);
+	json_kstr(j, "name", res->cert.name);
+	json_kstr(j, "id_number", res->cert.id_number);
+	json_kstr(j, "occupation_code", res->cert.occ_code);
+	json_kstr(j, "trade", res->cert.trade[0] ? res->cert.trade : "--");
+	json_kint(j, "level", res->cert.level);
+	json_kstr(j, "level_name", level_full(res->cert.level));
+	json_kstr(j, "org", res->cert.org);
+	json_kstr(j, "org_name", res->org ? res->org->org.name : NULL);
+	json_kstr(j, "issued_on", d1);
+	json_kstr(j, "assessed_on", d2);
+	json_kstr(j, "brand", res->cert.brand);
+	json_obj_end(j);
+}
+
+static void
+cmd_verify_print_json(const struct trust *t, const struct verify_result *res)
+{
+	struct cli_doc d;
+	char hex[17];
+
+	key_id_hex(t->authority.kid, hex);
+	cli_begin_doc(&d);
+	json_obj_begin(&d.j);
+	json_kstr(&d.j, "verdict", verify_verdict_name(res->verdict));
+	json_kint(&d.j, "exit", res->verdict);
+	json_kstr(&d.j, "authority_key", hex);
+	json_key(&d.j, "checks");
+	json_arr_begin(&d.j);
+	for (int i = 0; i < res->nchecks; i++) {
+		json_obj_begin(&d.j);
+		json_kstr(&d.j, "check", res->checks[i].name);
+		json_kstr(&d.j, "result", res->checks[i].ok > 0 ? "pass" :
+		    res->checks[i].ok == 0 ? "fail" : "unknown");
+		json_kstr(&d.j, "detail", res->checks[i].detail);
+		json_obj_end(&d.j);
+	}
+	json_arr_end(&d.j);
+	if (res->have_cert)
+		cmd_verify_write_cert(&d.j, res);
+	json_obj_end(&d.j);
+	cli_print_doc(&d);
+}
+
+static void
+cmd_verify_print_text(const struct trust *t, const struct verify_result *res)
+{
+	char d1[32], hex[17];
+
+	key_id_hex(t->authority.kid, hex);
+	printf("%s  %s (%s)\n", res->have_cert ? res->cert.no : "(no certificate)",
+	    verify_verdict_cn(res->verdict), verify_verdict_name(res->verdict));
+	for (int i = 0; i < res->nchecks; i++)
+		printf("  [%s] %-16s %s\n", res->checks[i].ok > 0 ? " ok " :
+		    res->checks[i].ok == 0 ? "FAIL" : " ?? ", res->checks[i].name,
+		    res->checks[i].detail);
+	if (res->have_cert) {
+		date_format_cn(res->cert.issued_on, d1);
+		printf("  姓名 %s  证件号码 %s\n", res->cert.name, res->cert.id_number);
+		printf("  职业代码 %s  工种 %s  等级 %s\n", res->cert.occ_code,
+		    res->cert.trade[0] ? res->cert.trade : "--", level_full(res->cert.level));
+		printf("  评价机构 %s %s  发证日期 %s%s%s\n", res->cert.org,
+		    res->org ? res->org->org.name : "", d1,
+		    res->cert.brand[0] ? "  标识 " : "", res->cert.brand);
+	}
+	printf("  (trust bundle signed by authority key %s)\n", hex);
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct cmd_verify_args a;
+	struct cli c;
+	struct err e;
+	struct trust t;
+	struct verify_result res;
+	int rc;
+
+	cli_init(&c);
+	err_clear(&e);
+	if ((rc = cmd_verify_parse_args(argc, argv, &c, &a, &e)) != CLI_RUN)
+		return rc;
+	if (trust_load(a.trust, &t, &e) != 0) {
+		cli_print_error(&c, &e);
+		return VERDICT_UNKNOWN;
+	}
+	if ((rc = cmd_verify_check(&c, &a, &t, &res, &e)) == CLI_RUN) {
+		rc = res.verdict;
+		if (c.json)
+			cmd_verify_print_json(&t, &res);
+		else
+			cmd_verify_print_text(&t, &res);
+	}
 	trust_free(&t);
-	cli_done(&c);
+	cli_free(&c);
 	return rc;
 }

@@ -1,4 +1,5 @@
-/* common.c - options, passphrases, errors and output shared by subcommands. */
+/* common.c - what each subcommand would otherwise write again: common
+ * options, passphrase, registry open and close, error and JSON output. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ cli_init(struct cli *c)
 }
 
 void
-cli_done(struct cli *c)
+cli_free(struct cli *c)
 {
 	if (c->passphrase) {
 		explicit_bzero(c->passphrase, strlen(c->passphrase));
@@ -27,8 +28,9 @@ cli_done(struct cli *c)
 	}
 }
 
-int
-cli_common(struct cli *c, int opt, const char *arg)
+/* Handles a common option; returns 1 if it was one. */
+static int
+cli_parse_common(struct cli *c, int opt, const char *arg)
 {
 	switch (opt) {
 	case 1001: c->db = arg; return 1;
@@ -40,8 +42,19 @@ cli_common(struct cli *c, int opt, const char *arg)
 	return 0;
 }
 
+int
+cli_parse_opt(struct cli *c, int argc, char **argv, const struct option *opts)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		if (!cli_parse_common(c, ch, optarg))
+			break;
+	return ch;
+}
+
 const char *
-cli_passphrase(struct cli *c)
+cli_read_passphrase(struct cli *c)
 {
 	const char *env;
 
@@ -69,8 +82,8 @@ cli_passphrase(struct cli *c)
 
 /* The map is sparse: its size only bounds growth. SKILLCERT_MAP_GB
  * lowers it where address space is short (valgrind maps at most ~32 GB). */
-size_t
-cli_map_size(void)
+static size_t
+cli_get_map_size(void)
 {
 	const char *s = getenv("SKILLCERT_MAP_GB");
 	long gb = s ? strtol(s, NULL, 10) : 0;
@@ -78,30 +91,71 @@ cli_map_size(void)
 	return gb > 0 && gb <= 1 << 20 ? (size_t)gb << 30 : 0;
 }
 
-int
-cli_open(struct cli *c, int flags, struct registry **r, struct err *e)
+struct registry_opts
+cli_make_opts(const struct cli *c, int flags)
 {
-	struct registry_opts o = { c->keys, flags, cli_map_size() };
+	struct registry_opts o = { c->keys, flags, cli_get_map_size() };
+
+	return o;
+}
+
+int
+cli_open_registry(struct cli *c, int flags, struct registry **r, struct err *e)
+{
+	struct registry_opts o = cli_make_opts(c, flags);
 
 	return registry_open(r, c->db, &o, e);
 }
 
 int
-cli_fail(const struct cli *c, const struct err *e)
+cli_open_txn(struct cli *c, int flags, struct registry **r, MDB_txn **txn,
+    struct err *e)
+{
+	int rc;
+
+	if ((rc = cli_open_registry(c, flags & ~CLI_SECRETS, r, e)) != 0)
+		return rc;
+	if ((flags & CLI_SECRETS) &&
+	    (rc = registry_load_secrets(*r, cli_read_passphrase(c), e)) != 0)
+		return rc;
+	return registry_txn_begin(*r, (flags & REG_RDONLY) != 0, txn, e);
+}
+
+int
+cli_commit_txn(MDB_txn **txn, struct err *e)
+{
+	int rc = mdb_txn_commit(*txn);
+
+	*txn = NULL;
+	if (rc != 0)
+		return err_set(e, rc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
+		    "commit: %s", mdb_strerror(rc));
+	return 0;
+}
+
+int
+cli_end_cmd(struct cli *c, struct registry *r, MDB_txn *txn, int rc,
+    const struct err *e)
+{
+	if (txn)
+		mdb_txn_abort(txn);
+	registry_close(r);
+	cli_free(c);
+	if (rc && e)
+		return cli_print_error(c, e);
+	return rc;
+}
+
+int
+cli_print_error(const struct cli *c, const struct err *e)
 {
 	if (c->json) {
-		struct buf b = BUF_INIT;
-		struct json j;
-		json_init(&j, &b);
-		json_obj_begin(&j);
-		json_key(&j, "error");
-		json_obj_begin(&j);
-		json_kstr(&j, "code", err_name(e->code));
-		json_kstr(&j, "message", e->msg);
-		json_obj_end(&j);
-		json_obj_end(&j);
-		cli_print_json(&b);
-		buf_free(&b);
+		struct cli_doc d;
+		cli_begin_doc(&d);
+		json_obj_begin(&d.j);
+		cli_write_error(&d.j, e->code, e->msg);
+		json_obj_end(&d.j);
+		cli_print_doc(&d);
 	} else {
 		fprintf(stderr, "skillcert: %s\n", e->msg);
 	}
@@ -109,15 +163,17 @@ cli_fail(const struct cli *c, const struct err *e)
 }
 
 void
-cli_print_json(struct buf *b)
+cli_write_error(struct json *j, int code, const char *msg)
 {
-	fwrite(b->data, 1, b->len, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
+	json_key(j, "error");
+	json_obj_begin(j);
+	json_kstr(j, "code", err_name(code));
+	json_kstr(j, "message", msg);
+	json_obj_end(j);
 }
 
 void
-cli_progress(void *arg, const char *phase, size_t done, size_t total)
+cli_print_progress(void *arg, const char *phase, size_t done, size_t total)
 {
 	int width = 30, fill;
 
@@ -132,14 +188,24 @@ cli_progress(void *arg, const char *phase, size_t done, size_t total)
 	fflush(stderr);
 }
 
-int
-cli_commit(MDB_txn **txn, struct err *e)
+void
+cli_begin_doc(struct cli_doc *d)
 {
-	int rc = mdb_txn_commit(*txn);
+	buf_init(&d->b);
+	json_init(&d->j, &d->b);
+}
 
-	*txn = NULL;
-	if (rc != 0)
-		return err_set(e, rc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
-		    "commit: %s", mdb_strerror(rc));
-	return 0;
+void
+cli_print_doc(struct cli_doc *d)
+{
+	fwrite(d->b.data, 1, d->b.len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+	cli_free_doc(d);
+}
+
+void
+cli_free_doc(struct cli_doc *d)
+{
+	buf_free(&d->b);
 }

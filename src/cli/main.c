@@ -1,4 +1,5 @@
-/* main.c - the skillcert command: dispatch to subcommands. */
+/* main.c - the skillcert command: one table of subcommands, so that the
+ * list --help prints and the dispatch cannot disagree. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,7 +27,7 @@ static const struct {
 };
 
 static void
-usage(FILE *f)
+main_print_usage(FILE *f)
 {
 	fprintf(f, "usage: skillcert COMMAND [options]   (skillcert COMMAND --help)\n\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -41,12 +42,12 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		main_print_usage(stderr);
 		return ERR_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
+		main_print_usage(stdout);
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
@@ -57,6 +58,6 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "skillcert: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
+	main_print_usage(stderr);
 	return ERR_USAGE;
 }
