@@ -41,8 +41,15 @@ void cli_free(struct cli *c);
  * getopt_long returns it; -1 at the end. */
 int cli_parse_opt(struct cli *c, int argc, char **argv,
     const struct option *opts);
-/* Reads the passphrase (file or SKILLCERT_PASSPHRASE); NULL if none. */
-const char *cli_read_passphrase(struct cli *c);
+/* The passphrase, from --passphrase-file (a regular file only its owner
+ * can read, not empty) or SKILLCERT_PASSPHRASE; *out NULL if neither.
+ * creating: it will protect new keys, so it must have at least
+ * CLI_PASSPHRASE_MIN characters. */
+#define CLI_PASSPHRASE_MIN 12
+/* --mode OCTAL: permissions 0400..0777 with the owner's read bit. */
+int cli_parse_mode(const char *s, int *mode, struct err *e);
+int cli_read_passphrase(struct cli *c, int creating, const char **out,
+    struct err *e);
 /* The registry options of c: its keys directory and map size. */
 struct registry_opts cli_make_opts(const struct cli *c, int flags);
 

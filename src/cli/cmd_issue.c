@@ -12,6 +12,9 @@ struct cmd_issue_args {
 	struct issue_opts o;
 	const char *rejects;     /* --rejects, else rpath once needed */
 	const char *pdfdir;
+	const char *mode_arg;    /* --mode, as given (passed on to render) */
+	int mode;                /* of the rejects file: it holds ID numbers */
+	int reported;            /* the report, which holds any error, printed */
 	char rpath[PATH_MAX];
 };
 
@@ -27,7 +30,7 @@ cmd_issue_print_usage(void)
 {
 	printf("usage: skillcert issue --org CODE --roster FILE [--batch ID]\n"
 	    "       [--partial [--rejects FILE]] [--dry-run] [--reissue]\n"
-	    "       [--pdf DIR] [--threads N] [--json]\n\n"
+	    "       [--pdf DIR] [--mode OCTAL] [--threads N] [--json]\n\n"
 	    "Roster columns: 姓名 证件类型 证件号码 职业 工种 等级 评价方式 "
 	    "考核日期 照片 工作单位\n(or name id_type id_number occupation "
 	    "trade level method assessed_on photo employer).\nEvery row is "
@@ -35,7 +38,9 @@ cmd_issue_print_usage(void)
 	    "--partial, which issues the good rows and writes the others with "
 	    "reasons\nto FILE (default ROSTER.rejects.csv). Re-running the same "
 	    "--batch (default: a\nhash of the roster) issues nothing twice and "
-	    "reports the numbers given.\n");
+	    "reports the numbers given.\nThe rejects file and the PDFs hold "
+	    "full names and ID numbers: they are\nwritten 0600 unless --mode "
+	    "says otherwise.\n");
 }
 
 static int
@@ -52,11 +57,13 @@ cmd_issue_parse_args(int argc, char **argv, struct cli *c,
 		{ "rejects", required_argument, NULL, 'x' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "pdf", required_argument, NULL, 'p' },
+		{ "mode", required_argument, NULL, 'm' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
 
 	memset(a, 0, sizeof(*a));
+	a->mode = 0600;
 	while ((ch = cli_parse_opt(c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'o': a->o.org = optarg; break;
@@ -68,6 +75,11 @@ cmd_issue_parse_args(int argc, char **argv, struct cli *c,
 		case 'x': a->rejects = optarg; break;
 		case 't': a->o.threads = atoi(optarg); break;
 		case 'p': a->pdfdir = optarg; break;
+		case 'm':
+			if (cli_parse_mode(optarg, &a->mode, e) != 0)
+				return cli_print_error(c, e);
+			a->mode_arg = optarg;
+			break;
 		case 'h': cmd_issue_print_usage(); return 0;
 		default: return ERR_USAGE;
 		}
@@ -93,8 +105,8 @@ cmd_issue_quote_csv(struct buf *b, const char *s)
 
 /* --partial: the rejected rows with their reasons, as CSV for Excel. */
 static int
-cmd_issue_write_rejects(const char *path, const struct issue_result *res,
-    struct err *e)
+cmd_issue_write_rejects(const char *path, int mode,
+    const struct issue_result *res, struct err *e)
 {
 	struct buf b = BUF_INIT;
 	int rc = 0;
@@ -110,7 +122,7 @@ cmd_issue_write_rejects(const char *path, const struct issue_result *res,
 		cmd_issue_quote_csv(&b, row->msg);
 		buf_append_str(&b, "\r\n");
 	}
-	if (b.oom || buf_write_file_atomic(&b, path, 0644) != 0)
+	if (b.oom || buf_write_file_atomic(&b, path, mode) != 0)
 		rc = err_set(e, ERR_IO, "cannot write %s", path);
 	buf_free(&b);
 	return rc;
@@ -202,13 +214,19 @@ cmd_issue_print_text(const struct cli *c, const struct cmd_issue_args *a,
 /* --pdf: the render command itself, read-only, on the batch just stored;
  * quiet under --json so stdout stays one document. */
 static int
-cmd_issue_render_batch(const struct cli *c, const char *pdfdir,
+cmd_issue_render_batch(const struct cli *c, const struct cmd_issue_args *a,
     const char *batch)
 {
-	char *rargv[] = { "render", "--db", (char *)c->db, "--out", (char *)pdfdir,
-		"--batch", (char *)batch, "--quiet", NULL };
-	int rargc = c->quiet || c->json ? 8 : 7;
+	char *rargv[12] = { "render", "--db", (char *)c->db, "--out",
+		(char *)a->pdfdir, "--batch", (char *)batch };
+	int rargc = 7;
 
+	if (a->mode_arg) {
+		rargv[rargc++] = "--mode";
+		rargv[rargc++] = (char *)a->mode_arg;
+	}
+	if (c->quiet || c->json)
+		rargv[rargc++] = "--quiet";
 	rargv[rargc] = NULL;
 	return cmd_render(rargc, rargv);
 }
@@ -222,7 +240,8 @@ cmd_issue_run(struct cli *c, struct cmd_issue_args *a,
 	struct registry *r = NULL;
 	int rc;
 
-	a->o.passphrase = cli_read_passphrase(c);
+	if ((rc = cli_read_passphrase(c, 0, &a->o.passphrase, e)) != 0)
+		return rc;
 	a->o.progress = c->quiet || c->json ? NULL : cli_print_progress;
 	if ((rc = cli_open_registry(c, 0, &r, e)) != 0)
 		return rc;
@@ -233,16 +252,17 @@ cmd_issue_run(struct cli *c, struct cmd_issue_args *a,
 			    a->o.roster_path);
 			a->rejects = a->rpath;
 		}
-		if (cmd_issue_write_rejects(a->rejects, res, e) != 0)
+		if (cmd_issue_write_rejects(a->rejects, a->mode, res, e) != 0)
 			rc = e->code;
 	}
 	if (c->json)
 		cmd_issue_print_json(a, res, rc, e);
 	else
 		cmd_issue_print_text(c, a, res, rc, e);
+	a->reported = 1;  /* the report holds the error: say it once */
 	registry_close(r);
 	if (rc == 0 && a->pdfdir && res->committed)
-		rc = cmd_issue_render_batch(c, a->pdfdir, res->batch);
+		rc = cmd_issue_render_batch(c, a, res->batch);
 	return rc;
 }
 
@@ -261,8 +281,9 @@ cmd_issue(int argc, char **argv)
 	if ((rc = cmd_issue_parse_args(argc, argv, &c, &a, &e)) != CLI_RUN)
 		return rc;
 	rc = cmd_issue_run(&c, &a, &res, &e);
-	/* Row-level failures were printed; others still need saying. */
-	printed = res.nrows > 0;
+	/* The report (or render) said what went wrong; errors before it
+	 * still need saying. */
+	printed = a.reported;
 	issue_result_free(&res);
 	return cli_end_cmd(&c, NULL, NULL, rc, printed ? NULL : &e);
 }

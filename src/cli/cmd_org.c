@@ -223,6 +223,7 @@ static int
 cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
     const struct cmd_org_args *a, struct org *o, struct err *e)
 {
+	const char *pass;
 	int rc;
 
 	if (!a->code || !a->name || !a->scope)
@@ -246,8 +247,9 @@ cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
 		return err_set(e, ERR_USAGE, "--valid-to is before --valid-from");
 	o->status = ORG_ACTIVE;
 	o->created = o->changed = (int64_t)time(NULL);
-	if ((rc = registry_org_new_key(r, txn, o, a->alg, o->valid_from,
-	    cli_read_passphrase(c), e)) != 0)
+	if ((rc = cli_read_passphrase(c, 1, &pass, e)) != 0 ||
+	    (rc = registry_org_new_key(r, txn, o, a->alg, o->valid_from, pass,
+	    e)) != 0)
 		return rc;
 	return registry_put_org(r, txn, o, e);
 }
@@ -274,6 +276,7 @@ cmd_org_rekey(struct cli *c, struct registry *r, MDB_txn *txn,
     const struct cmd_org_args *a, struct org *o, struct err *e)
 {
 	struct org_key old;
+	const char *pass;
 	int rc;
 
 	if ((rc = registry_get_orgkey(r, txn, o->code, o->kid, &old, e)) != 0)
@@ -283,8 +286,9 @@ cmd_org_rekey(struct cli *c, struct registry *r, MDB_txn *txn,
 	old.valid_to = a->today;
 	if ((rc = org_credential_sign(o, &old, &r->authority, e)) != 0 ||
 	    (rc = registry_put_orgkey(r, txn, &old, e)) != 0 ||
-	    (rc = registry_org_new_key(r, txn, o, a->alg, a->today,
-	    cli_read_passphrase(c), e)) != 0)
+	    (rc = cli_read_passphrase(c, 1, &pass, e)) != 0 ||
+	    (rc = registry_org_new_key(r, txn, o, a->alg, a->today, pass,
+	    e)) != 0)
 		return rc;
 	return registry_put_org(r, txn, o, e);
 }

@@ -18,6 +18,7 @@ cmd_init(int argc, char **argv)
 	struct cli c;
 	struct err e;
 	struct registry_opts o;
+	const char *pass;
 	const char *url = NULL, *catdir = NULL;
 	int province = 0, ch, rc;
 
@@ -45,8 +46,8 @@ cmd_init(int argc, char **argv)
 		return cli_print_error(&c, &e);
 	}
 	o = cli_make_opts(&c, 0);
-	if ((rc = registry_init(c.db, &o, province, url, catdir,
-	    cli_read_passphrase(&c), &e)) != 0)
+	if ((rc = cli_read_passphrase(&c, 1, &pass, &e)) != 0 ||
+	    (rc = registry_init(c.db, &o, province, url, catdir, pass, &e)) != 0)
 		return cli_end_cmd(&c, NULL, NULL, rc, &e);
 	if (c.json) {
 		struct cli_doc d;

@@ -19,6 +19,7 @@
 struct cmd_render_args {
 	const char *out, *batch, *org, *fontpaths;
 	int all, jobs;
+	int mode;                /* of the PDFs: they hold the full ID number */
 	char **certnos;          /* the CERTNO operands */
 	int ncertnos;
 };
@@ -28,9 +29,11 @@ struct cmd_render_job {
 	struct registry *r;
 	const struct render_fonts *fonts;
 	const char *outdir;
+	int mode;
 	char (*nos)[CERTNO_LEN + 1];
 	size_t n;
 	atomic_size_t next, done, failed;
+	atomic_int alive;                /* workers still taking numbers */
 	atomic_ullong bytes;
 	pthread_mutex_t mu;              /* serializes error output */
 	int json;
@@ -48,12 +51,14 @@ cmd_render_parse_args(int argc, char **argv, struct cli *c,
 		{ "org", required_argument, NULL, 'g' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "fonts", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
 
 	memset(a, 0, sizeof(*a));
 	a->out = "pdf";
+	a->mode = 0600;
 	while ((ch = cli_parse_opt(c, argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'o': a->out = optarg; break;
@@ -62,13 +67,19 @@ cmd_render_parse_args(int argc, char **argv, struct cli *c,
 		case 'g': a->org = optarg; break;
 		case 'a': a->all = 1; break;
 		case 'f': a->fontpaths = optarg; break;
+		case 'm':
+			if (cli_parse_mode(optarg, &a->mode, e) != 0)
+				return cli_print_error(c, e);
+			break;
 		case 'h':
 			printf("usage: skillcert render [--out DIR] [--jobs N] "
 			    "(CERTNO... | --batch ID | --org CODE | --all)\n\n"
 			    "One A4 PDF per certificate, DIR/CERTNO.pdf (default DIR: ./pdf), "
 			    "replaced\natomically. Reads the registry read-only; needs no "
 			    "private key. --jobs\ndefaults to the number of CPUs. --fonts "
-			    "A.ttf:B.ttc overrides the font chain.\n");
+			    "A.ttf:B.ttc overrides the font chain. The PDFs hold the full "
+			    "ID number:\nthey are written 0600 unless --mode OCTAL says "
+			    "otherwise.\n");
 			return 0;
 		default: return ERR_USAGE;
 		}
@@ -171,7 +182,7 @@ cmd_render_make_pdf(struct cmd_render_job *j, MDB_txn *txn, const char *no,
 		goto out;
 	snprintf(path, sizeof(path), "%s/%s.pdf", j->outdir, no);
 	/* Written beside and renamed: a reader never sees half a PDF. */
-	if (buf_write_file_atomic(pdf, path, 0644) != 0)
+	if (buf_write_file_atomic(pdf, path, j->mode) != 0)
 		rc = err_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
 	else
 		atomic_fetch_add(&j->bytes, pdf->len);
@@ -212,8 +223,13 @@ cmd_render_work(void *arg)
 	struct err e;
 	size_t i;
 
-	if (registry_txn_begin(j->r, 1, &txn, &e) != 0) {
-		fprintf(stderr, "skillcert render: %s\n", e.msg);
+	if (registry_txn_begin_reader(j->r, &txn, &e) != 0) {
+		/* The others (or the final tally) take its share. */
+		pthread_mutex_lock(&j->mu);
+		if (!j->json)
+			fprintf(stderr, "skillcert render: %s\n", e.msg);
+		pthread_mutex_unlock(&j->mu);
+		atomic_fetch_sub(&j->alive, 1);
 		return NULL;
 	}
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
@@ -221,6 +237,7 @@ cmd_render_work(void *arg)
 			cmd_render_report_failure(j, j->nos[i], &e);
 		atomic_fetch_add(&j->done, 1);
 	}
+	atomic_fetch_sub(&j->alive, 1);
 	mdb_txn_abort(txn);
 	buf_free(&pdf);
 	return NULL;
@@ -240,6 +257,7 @@ cmd_render_run_jobs(struct cmd_render_job *j, int jobs, const struct cli *c,
 		jobs = (int)j->n;
 	if (pthread_mutex_init(&j->mu, NULL) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot create a mutex");
+	atomic_store(&j->alive, jobs);
 	if (pthread_attr_init(&attr) == 0) {
 		/* libharu keeps big arrays on the stack */
 		if (pthread_attr_setstacksize(&attr, 1u << 20) == 0)
@@ -249,15 +267,29 @@ cmd_render_run_jobs(struct cmd_render_job *j, int jobs, const struct cli *c,
 					started++;
 		pthread_attr_destroy(&attr);
 	}
-	if (started == 0)
+	atomic_fetch_sub(&j->alive, jobs - started);
+	if (started == 0) {
+		atomic_store(&j->alive, 1);
 		cmd_render_work(j);
-	while (atomic_load(&j->done) < j->n && started > 0) {
+	}
+	/* Until all is done, or no worker is left to do it. */
+	while (atomic_load(&j->done) < j->n && atomic_load(&j->alive) > 0) {
 		if (!c->quiet && !c->json)
 			cli_print_progress(NULL, "render", atomic_load(&j->done), j->n);
 		usleep(100000);
 	}
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
+	/* Numbers no worker could take count as failed. */
+	if (atomic_load(&j->done) < j->n) {
+		size_t left = j->n - atomic_load(&j->done);
+		atomic_fetch_add(&j->failed, left);
+		atomic_store(&j->done, j->n);
+		err_set(e, ERR_DB, "%zu certificate%s not rendered: no reader "
+		    "could start", left, left == 1 ? "" : "s");
+		pthread_mutex_destroy(&j->mu);
+		return e->code;
+	}
 	if (!c->quiet && !c->json)
 		cli_print_progress(NULL, "render", j->n, j->n);
 	pthread_mutex_destroy(&j->mu);
@@ -309,7 +341,7 @@ cmd_render(int argc, char **argv)
 	memset(&j, 0, sizeof(j));
 	if ((rc = cmd_render_parse_args(argc, argv, &c, &a, &e)) != CLI_RUN)
 		return rc;
-	if (mkdir(a.out, 0755) != 0 && errno != EEXIST) {
+	if (mkdir(a.out, 0700) != 0 && errno != EEXIST) {
 		rc = err_set(&e, ERR_IO, "cannot create %s: %s", a.out, strerror(errno));
 		goto out;
 	}
@@ -320,6 +352,7 @@ cmd_render(int argc, char **argv)
 	j.r = r;
 	j.fonts = fonts;
 	j.outdir = a.out;
+	j.mode = a.mode;
 	j.nos = (char (*)[CERTNO_LEN + 1])list.data;
 	j.n = list.len / (CERTNO_LEN + 1);
 	j.json = c.json;
@@ -336,6 +369,7 @@ out:
 	buf_free(&list);
 	buf_free(&j.errors);
 	render_fonts_close(fonts);
-	/* Each failed certificate was reported as it failed. */
-	return cli_end_cmd(&c, r, NULL, rc, atomic_load(&j.failed) ? NULL : &e);
+	/* Each failed certificate was reported as it failed; the rest not. */
+	return cli_end_cmd(&c, r, NULL, rc, rc == ERR_INVALID &&
+	    atomic_load(&j.failed) ? NULL : &e);
 }

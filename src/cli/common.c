@@ -1,12 +1,15 @@
 /* common.c - what each subcommand would otherwise write again: common
  * options, passphrase, registry open and close, error and JSON output. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "skillcert/base/utf8.h"
 
 void
 cli_init(struct cli *c)
@@ -53,31 +56,84 @@ cli_parse_opt(struct cli *c, int argc, char **argv, const struct option *opts)
 	return ch;
 }
 
-const char *
-cli_read_passphrase(struct cli *c)
+/* The passphrase file holds a secret: a file others can read, or one that
+ * is empty, is refused rather than trusted. */
+static int
+cli_load_passfile(struct cli *c, struct err *e)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int fd, rc = 0;
+
+	if ((fd = open(c->passfile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return err_set(e, ERR_DENIED, "cannot read passphrase file %s: %s",
+		    c->passfile, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		rc = err_set(e, ERR_DENIED, "passphrase file %s is not a regular "
+		    "file", c->passfile);
+	else if (st.st_mode & 077)
+		rc = err_set(e, ERR_DENIED, "passphrase file %s is mode %04o: "
+		    "others could read it; chmod 600 it", c->passfile,
+		    (unsigned)(st.st_mode & 07777));
+	close(fd);
+	if (rc == 0 && (buf_read_file(&b, c->passfile, 4096) != 0 ||
+	    buf_cstr(&b) == NULL))
+		rc = err_set(e, ERR_DENIED, "cannot read passphrase file %s",
+		    c->passfile);
+	while (rc == 0 && b.len && (b.data[b.len - 1] == '\n' ||
+	    b.data[b.len - 1] == '\r'))
+		b.data[--b.len] = '\0';
+	if (rc == 0 && b.len == 0)
+		rc = err_set(e, ERR_DENIED, "passphrase file %s is empty",
+		    c->passfile);
+	if (rc == 0 && (c->passphrase = strdup((char *)b.data)) == NULL)
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+	if (b.data)
+		explicit_bzero(b.data, b.cap);
+	buf_free(&b);
+	return rc;
+}
+
+int
+cli_read_passphrase(struct cli *c, int creating, const char **out,
+    struct err *e)
 {
 	const char *env;
+	size_t n;
+	int rc;
 
-	if (c->passphrase)
-		return c->passphrase;
-	if (c->passfile) {
-		struct buf b = BUF_INIT;
-		if (buf_read_file(&b, c->passfile, 4096) != 0 || buf_cstr(&b) == NULL) {
-			fprintf(stderr, "skillcert: cannot read passphrase file %s\n",
-			    c->passfile);
-			buf_free(&b);
-			return NULL;
-		}
-		while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-			b.data[--b.len] = '\0';
-		c->passphrase = strdup((char *)b.data);
-		explicit_bzero(b.data, b.len);
-		buf_free(&b);
-		return c->passphrase;
-	}
-	if ((env = getenv("SKILLCERT_PASSPHRASE")) != NULL && *env)
-		return c->passphrase = strdup(env);
-	return NULL;
+	*out = NULL;
+	if (!c->passphrase && c->passfile &&
+	    (rc = cli_load_passfile(c, e)) != 0)
+		return rc;
+	if (!c->passphrase && (env = getenv("SKILLCERT_PASSPHRASE")) != NULL &&
+	    *env && (c->passphrase = strdup(env)) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	if (c->passphrase == NULL)
+		return 0;
+	/* Only new keys need a strong one: a key made before this rule must
+	 * still open with the passphrase it was made with. */
+	if (creating && (n = utf8_count(c->passphrase)) < CLI_PASSPHRASE_MIN)
+		return err_set(e, ERR_DENIED, "the passphrase is %zu characters; "
+		    "new keys need at least %d", n, CLI_PASSPHRASE_MIN);
+	*out = c->passphrase;
+	return 0;
+}
+
+int
+cli_parse_mode(const char *s, int *mode, struct err *e)
+{
+	char *end;
+	long m;
+
+	errno = 0;
+	m = strtol(s, &end, 8);
+	if (errno || *s == '\0' || *end != '\0' || m < 0 || m > 0777 ||
+	    !(m & 0400))
+		return err_set(e, ERR_USAGE, "--mode %s: give file permissions in "
+		    "octal, readable by the owner (e.g. 600 or 640)", s);
+	*mode = (int)m;
+	return 0;
 }
 
 /* The map is sparse: its size only bounds growth. SKILLCERT_MAP_GB
@@ -115,9 +171,12 @@ cli_open_txn(struct cli *c, int flags, struct registry **r, MDB_txn **txn,
 
 	if ((rc = cli_open_registry(c, flags & ~CLI_SECRETS, r, e)) != 0)
 		return rc;
-	if ((flags & CLI_SECRETS) &&
-	    (rc = registry_load_secrets(*r, cli_read_passphrase(c), e)) != 0)
-		return rc;
+	if (flags & CLI_SECRETS) {
+		const char *pass;
+		if ((rc = cli_read_passphrase(c, 0, &pass, e)) != 0 ||
+		    (rc = registry_load_secrets(*r, pass, e)) != 0)
+			return rc;
+	}
 	return registry_txn_begin(*r, (flags & REG_RDONLY) != 0, txn, e);
 }
 

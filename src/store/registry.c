@@ -461,6 +461,18 @@ registry_txn_begin(struct registry *r, int rdonly, MDB_txn **txn, struct err *e)
 }
 
 int
+registry_txn_begin_reader(struct registry *r, MDB_txn **txn, struct err *e)
+{
+	int rc = mdb_txn_begin(r->env, NULL, MDB_RDONLY, txn);
+
+	/* mdb_env_set_mapsize is not for a thread among others: see renew. */
+	if (rc == MDB_MAP_RESIZED)
+		return err_set(e, ERR_DB, "the registry's map size was changed by "
+		    "its writer: run this again");
+	return rc ? db_err(e, rc, "begin transaction") : 0;
+}
+
+int
 registry_txn_renew(struct registry *r, MDB_txn *txn, struct err *e)
 {
 	int rc = mdb_txn_renew(txn);

@@ -124,17 +124,30 @@ check "names the line" contains "$T/err" "line 3"
 expect_rc "catalog still whole" 0 $SC catalog show --db "$D" occupations
 check "育婴员 still there" contains "$T/out" "育婴员"
 
-# Encrypted keys.
+# Encrypted keys. A passphrase file must be the owner's alone and not
+# empty, and a passphrase that protects new keys has 12 characters or more.
 E=$T/enc
-echo "s3cret pass" > "$T/pass"
+PASSPHRASE="s3cret passphrase"
+printf '%s\n' "$PASSPHRASE" > "$T/pass"; chmod 644 "$T/pass"
+expect_rc "a passphrase file others can read is refused" 77 $SC init --db "$E" --province 36 --public-url https://x.cn --passphrase-file "$T/pass"
+check "says chmod 600" contains "$T/err" "chmod 600"
+check "nothing created" test ! -e "$E"
+: > "$T/empty"; chmod 600 "$T/empty"
+expect_rc "an empty passphrase file is refused" 77 $SC init --db "$E" --province 36 --public-url https://x.cn --passphrase-file "$T/empty"
+check "says empty" contains "$T/err" "is empty"
+printf 'abc\n' > "$T/short"; chmod 600 "$T/short"
+expect_rc "a 3-character passphrase is refused for new keys" 77 $SC init --db "$E" --province 36 --public-url https://x.cn --passphrase-file "$T/short"
+check "says at least 12" contains "$T/err" "at least 12"
+expect_rc "a short SKILLCERT_PASSPHRASE too" 77 env SKILLCERT_PASSPHRASE=abc $SC init --db "$E" --province 36 --public-url https://x.cn
+chmod 600 "$T/pass"
 expect_rc "init with passphrase" 0 $SC init --db "$E" --province 36 --public-url https://x.cn --passphrase-file "$T/pass"
 expect_rc "org add without passphrase refused" 77 $SC org add --db "$E" --code S000036000009 --name 测试 --scope 养老护理员:5
-expect_rc "org add with passphrase" 0 env SKILLCERT_PASSPHRASE="s3cret pass" $SC org add --db "$E" --code S000036000009 --name 测试 --scope 养老护理员:5 --valid-from 2024-01-01
+expect_rc "org add with passphrase" 0 env SKILLCERT_PASSPHRASE="$PASSPHRASE" $SC org add --db "$E" --code S000036000009 --name 测试 --scope 养老护理员:5 --valid-from 2024-01-01
 printf '姓名,证件类型,证件号码,职业,等级,评价方式,考核日期\n冯云,居民身份证,%s,养老护理员,5,过程化考核,2024-04-01\n' "$(id_number 31)" > "$T/e.csv"
 expect_rc "encrypted org key needs the passphrase" 77 $SC issue --db "$E" --org S000036000009 --roster "$T/e.csv"
 check "says so" contains "$T/err" "is encrypted"
 expect_rc "wrong passphrase" 77 env SKILLCERT_PASSPHRASE=nope $SC issue --db "$E" --org S000036000009 --roster "$T/e.csv"
 check "says wrong passphrase" contains "$T/err" "wrong passphrase"
-expect_rc "right passphrase issues" 0 env SKILLCERT_PASSPHRASE="s3cret pass" $SC issue --db "$E" --org S000036000009 --roster "$T/e.csv"
+expect_rc "right passphrase issues" 0 env SKILLCERT_PASSPHRASE="$PASSPHRASE" $SC issue --db "$E" --org S000036000009 --roster "$T/e.csv"
 
 finish

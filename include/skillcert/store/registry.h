@@ -90,6 +90,10 @@ void registry_close(struct registry *r);
 
 int registry_txn_begin(struct registry *r, int rdonly, MDB_txn **txn,
     struct err *e);
+/* A read txn for one thread among several (render workers): a map the
+ * writer resized is an error here, as in renew, never adopted. */
+int registry_txn_begin_reader(struct registry *r, MDB_txn **txn,
+    struct err *e);
 /* Renews a reset read txn (one per thread in the server). A map resized
  * by the writer is an error here: only registry_txn_begin, used by single-
  * threaded tools, adopts the new size. */

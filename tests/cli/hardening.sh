@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# hardening.sh - what a hostile roster, a careless operator and a hostile
+# file system could do, each checked end to end (issue 9's list).
+source "$(dirname "$0")/lib/common.bash"
+D=$T/reg
+Y=$(date +%y)
+FAULT=$SKILLCERT_BUILD/tests/fault.so
+# The fault library is preloaded ahead of ASan's runtime in sanitizer builds.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+make_registry "$D" >/dev/null
+cp -r "$DATA" "$T/data"
+umask 022
+
+# --- files holding personal data are the owner's alone -------------------
+printf '姓名,证件类型,证件号码,职业,等级,评价方式,考核日期\n张三,居民身份证,%s,养老护理员,5,过程化考核,2024-04-01\n李四,居民身份证,11010519491231002Y,养老护理员,5,过程化考核,2024-04-01\n' "$(id_number 1)" > "$T/p.csv"
+expect_rc "partial issue" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/p.csv" --partial --pdf "$T/pdf" --quiet
+check "rejects file is 0600" test "$(stat -c %a "$T/p.csv.rejects.csv")" = 600
+check "PDF is 0600" test "$(stat -c %a "$T/pdf/S000036000001${Y}5000001.pdf")" = 600
+check "PDF folder is 0700" test "$(stat -c %a "$T/pdf")" = 700
+expect_rc "render --mode 640" 0 $SC render --db "$D" --out "$T/pdf" --mode 640 --all --quiet
+check "--mode is honoured" test "$(stat -c %a "$T/pdf/S000036000001${Y}5000001.pdf")" = 640
+expect_rc "a --mode without the owner's read bit is refused" 64 $SC render --db "$D" --out "$T/pdf" --mode 044 --all
+
+# --- an error is said once --------------------------------------------------
+expect_rc "issue from a missing roster" 66 $SC issue --db "$D" --org S000036000001 --roster "$T/none.csv"
+check "said once" test "$(grep -c 'cannot read roster' "$T/err")" = 1
+expect_rc "the same under --json" 66 $SC issue --db "$D" --org S000036000001 --roster "$T/none.csv" --json
+check "one JSON document" test "$(grep -c '"error"' "$T/out")" = 1
+
+# --- trust export: standard output when redirected ---------------------------
+$SC trust export --db "$D" > "$T/stdout.bundle" 2>"$T/err"
+check "bundle on standard output" test "$(head -c 4 "$T/stdout.bundle")" = SCTB
+check "nothing else on it" bash -c "! grep -qa 'written to' '$T/stdout.bundle'"
+check "no file left in the registry folder" test ! -e "$D/trust.bundle"
+expect_rc "that bundle verifies a certificate" 0 $SC verify --trust "$T/stdout.bundle" "$($SC token --db "$D" S000036000001${Y}5000001)"
+expect_rc "--json without --out is refused" 64 $SC trust export --db "$D" --json
+
+# --- verify: a photo with no QR, a text file naming itself --------------------
+python3 -c "import zlib,struct,sys
+def c(t,d): return struct.pack('>I',len(d))+t+d+struct.pack('>I',zlib.crc32(t+d))
+sys.stdout.buffer.write(b'\x89PNG\r\n\x1a\n'+c(b'IHDR',struct.pack('>IIBBBBB',64,64,8,0,0,0,0))+c(b'IDAT',zlib.compress(b'\x00'+b'\xff'*64*64))+c(b'IEND',b''))" > "$T/blank.png"
+expect_rc "a photo with no readable QR: cannot tell (3)" 3 $SC verify --trust "$T/stdout.bundle" "$T/blank.png"
+echo "$T/self.txt" > "$T/self.txt"
+expect_rc "a text file naming itself: invalid, no crash" 1 $SC verify --trust "$T/stdout.bundle" "$T/self.txt"
+
+# --- render ends when no worker can read the registry ------------------------
+expect_rc "render with every reader failing ends (75)" 75 env SKILLCERT_FAULT=reader LD_PRELOAD="$FAULT" timeout 30 $SC render --db "$D" --out "$T/pdf3" --all --jobs 2
+check "says how many were not rendered" contains "$T/err" "not rendered"
+expect_rc "render with no thread renders on the main one" 0 env SKILLCERT_FAULT=thread LD_PRELOAD="$FAULT" timeout 30 $SC render --db "$D" --out "$T/pdf4" --all --quiet
+check "and wrote the PDF" test -s "$T/pdf4/S000036000001${Y}5000001.pdf"
+finish
