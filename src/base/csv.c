@@ -103,8 +103,9 @@ csv_skip_comments(struct csv_reader *rd)
 	size_t k;
 
 	for (;;) {
-		for (k = rd->r; k < rd->end && (t[k] == ' ' || t[k] == '\t'); k++)
-			;
+		k = rd->r;
+		while (k < rd->end && (t[k] == ' ' || t[k] == '\t'))
+			k++;
 		if (k >= rd->end || t[k] != rd->comment)
 			return;
 		while (k < rd->end && t[k] != '\n' && t[k] != '\r')
@@ -214,8 +215,9 @@ csv_next_record(struct csv_reader *rd, struct csv_record *rec)
 		return CSV_END;
 	for (;;) {
 		start = rd->w;
-		for (k = rd->r; k < rd->end && (t[k] == ' ' || t[k] == '\t'); k++)
-			;
+		k = rd->r;
+		while (k < rd->end && (t[k] == ' ' || t[k] == '\t'))
+			k++;
 		if (k < rd->end && t[k] == '"') {
 			if ((rc = csv_read_quoted(rd, k)) != 0)
 				return rc;

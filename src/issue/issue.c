@@ -167,8 +167,9 @@ issue_check_person(const struct catalog *cat, const struct roster_row *row,
 	if (strlen(FIELD(RC_ID_NUMBER)) > CERT_ID_MAX)
 		return err_set(e, ERR_INVALID, "longer than %d characters", CERT_ID_MAX);
 	snprintf(c->id_number, sizeof(c->id_number), "%s", row->f[RC_ID_NUMBER]);
-	return (idt->flags & IDTYPE_GB11643) ? person_check_idcard(c->id_number, e) :
-	    issue_check_other_id(c->id_number, e);
+	if (idt->flags & IDTYPE_GB11643)
+		return person_check_idcard(c->id_number, e);
+	return issue_check_other_id(c->id_number, e);
 }
 
 /* 职业, 等级 and 工种: in the catalog and in the organization's scope. */
@@ -187,8 +188,8 @@ issue_check_occupation(const struct catalog *cat, const struct org *org,
 		    row->f[RC_OCCUPATION]);
 	snprintf(c->occ_code, sizeof(c->occ_code), "%s", occ->code);
 	if (cert_occ_pack(occ->code, packed) != 0)
-		return err_set(e, ERR_INTERNAL, "occupation code %s in the catalog "
-		    "is not N-NN-NN-NN", occ->code);
+		return err_set(e, ERR_INTERNAL, "occupation code %s in the "
+		    "catalog is not N-NN-NN-NN", occ->code);
 	if ((level = level_parse(FIELD(RC_LEVEL))) == 0)
 		return err_set(e, ERR_INVALID, "'%s' is not a level (1-5, 三级 or "
 		    "三级/高级工)", row->f[RC_LEVEL]);
@@ -460,7 +461,8 @@ issue_start_signers(struct signer *s, struct pending *p, const struct key *k,
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256u << 10);
 	for (int t = 0; t < threads; t++)
-		if (pthread_create(&s->tid[s->nthreads], &attr, issue_run_signer, s) == 0)
+		if (pthread_create(&s->tid[s->nthreads], &attr,
+		    issue_run_signer, s) == 0)
 			pthread_setname_np(s->tid[s->nthreads++], "skillcert-sign");
 	pthread_attr_destroy(&attr);
 }
@@ -544,7 +546,8 @@ issue_read_roster(struct issue_run *run, struct err *e)
 	int rc;
 
 	if (o->roster_path) {
-		rc = buf_read_file(&run->data, o->roster_path, ROSTER_MAX_BYTES);
+		rc = buf_read_file(&run->data, o->roster_path,
+		    ROSTER_MAX_BYTES);
 		if (rc != 0) {
 			buf_free(&run->data);
 			return err_set(e, rc == -2 ? ERR_INVALID : ERR_NOTFOUND,
@@ -600,8 +603,8 @@ issue_open_org(struct issue_run *run, struct err *e)
 	if ((rc = registry_get_org(r, run->txn, run->o->org, org, e)) != 0)
 		return rc;
 	if (org->status != ORG_ACTIVE)
-		return err_set(e, ERR_DENIED, "organization %s is suspended (%s): "
-		    "it cannot issue", org->code, org->note);
+		return err_set(e, ERR_DENIED, "organization %s is suspended "
+		    "(%s): it cannot issue", org->code, org->note);
 	if ((rc = registry_get_orgkey(r, run->txn, org->code, org->kid, ok,
 	    e)) != 0)
 		return rc;
@@ -612,8 +615,8 @@ issue_open_org(struct issue_run *run, struct err *e)
 	if (run->today < ok->valid_from || run->today > ok->valid_to) {
 		date_format_iso(ok->valid_from, d1);
 		date_format_iso(ok->valid_to, d2);
-		return err_set(e, ERR_DENIED, "%s's filing and key are valid %s "
-		    "to %s, not today: the authority must renew the filing",
+		return err_set(e, ERR_DENIED, "%s's filing and key are valid "
+		    "%s to %s, not today: the authority must renew the filing",
 		    org->code, d1, d2);
 	}
 	registry_org_key_path(r, org->code, ok->kid, kpath);
@@ -742,7 +745,8 @@ issue_take_row(struct issue_run *run, size_t i, struct err *e)
 	if ((rc = issue_number_row(run, p, row->line, &re, e)) != 0)
 		return rc;
 	if (re.code != ERR_OK)
-		return issue_reject_row(run, i, p, roster_col_name(RC_NAME), &re);
+		return issue_reject_row(run, i, p, roster_col_name(RC_NAME),
+		    &re);
 	out->status = ROW_PENDING;
 	memcpy(out->certno, p->rec.cert.no, sizeof(out->certno));
 	run->npend++;
@@ -767,7 +771,8 @@ issue_count_rejected(struct issue_run *run, struct err *e)
 			if (res->rows[i].status == ROW_PENDING)
 				res->rows[i].certno[0] = '\0'; /* never given */
 		return err_set(e, ERR_INVALID, "%zu of %zu rows failed "
-		    "validation: nothing was issued", res->rejected, res->nrows);
+		    "validation: nothing was issued", res->rejected,
+		    res->nrows);
 	}
 	return 0;
 }
@@ -788,8 +793,8 @@ issue_store_row(struct issue_run *run, size_t i, struct err *e)
 		    "signing failed: %s", run->sg.e.msg);
 	}
 	if (p->old[0]) {
-		if ((rc = registry_revoke(run->r, run->txn, p->old, REV_REISSUED,
-		    p->rec.cert.no, run->ok.kid, e)) != 0)
+		if ((rc = registry_revoke(run->r, run->txn, p->old,
+		    REV_REISSUED, p->rec.cert.no, run->ok.kid, e)) != 0)
 			return rc;
 		memcpy(out->replaced, p->old, sizeof(out->replaced));
 	}
@@ -825,7 +830,8 @@ issue_store_rows(struct issue_run *run, struct err *e)
 	pthread_cond_broadcast(&sg->cv);
 	pthread_mutex_unlock(&sg->mu);
 	for (int lv = 1; lv <= 5; lv++)
-		if (run->seq_loaded[lv] && run->seq_last[lv] != run->seq_first[lv] &&
+		if (run->seq_loaded[lv] &&
+		    run->seq_last[lv] != run->seq_first[lv] &&
 		    (rc = registry_seq_put(run->r, run->txn, run->org.code,
 		    run->year2, lv, run->seq_last[lv], e)) != 0)
 			return rc;
@@ -835,8 +841,8 @@ issue_store_rows(struct issue_run *run, struct err *e)
 	run->signing = 0;
 	if ((rc = issue_finish_signing(sg, 0, e)) != 0)
 		return rc;
-	if (run->res->issued &&
-	    (rc = registry_sign_head(run->r, run->txn, &run->res->head, e)) != 0)
+	if (run->res->issued && (rc = registry_sign_head(run->r, run->txn,
+	    &run->res->head, e)) != 0)
 		return rc;
 	return 0;
 }

@@ -229,7 +229,8 @@ catalog_read(struct catalog *c, int kind, char *text, size_t n,
 			header = 1; /* column names */
 			continue;
 		}
-		if ((rc = catalog_add_row(c, kind, rec.field, rec.line, e)) != 0) {
+		if ((rc = catalog_add_row(c, kind, rec.field, rec.line,
+		    e)) != 0) {
 			err_prefix(e, "%s ", kind_names[kind]);
 			break;
 		}
@@ -345,7 +346,8 @@ catalog_idtype_by_code(const struct catalog *c, int code)
 const char *
 catalog_region_name(const struct catalog *c, int province)
 {
-	const struct named *n = catalog_find_code(c->regions, c->nregions, province);
+	const struct named *n = catalog_find_code(c->regions, c->nregions,
+	    province);
 	return n ? n->name : NULL;
 }
 

@@ -1,4 +1,5 @@
-/* photo.c - the checks a roster's photo passes before it is stored. */
+/* photo.c - refuses a roster photo that could not be printed on the
+ * certificate, while the row can still be fixed, not when it is printed. */
 #include <stdint.h>
 #include <string.h>
 
@@ -7,14 +8,14 @@
 /* ---- photos ------------------------------------------------------------ */
 
 static uint32_t
-be32(const unsigned char *p)
+photo_read_be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
 static uint32_t
-crc32_png(const unsigned char *p, size_t n)
+photo_crc32(const unsigned char *p, size_t n)
 {
 	uint32_t c = 0xffffffffu;
 	size_t i;
@@ -31,7 +32,8 @@ crc32_png(const unsigned char *p, size_t n)
 /* Walks JPEG segments to the first frame header. SOF0..SOF15 are C0..CF
  * except C4 (DHT), C8 (JPG extension) and CC (DAC). */
 static int
-photo_jpeg(const unsigned char *p, size_t n, int *w, int *h, struct err *e)
+photo_check_jpeg(const unsigned char *p, size_t n, int *w, int *h,
+    struct err *e)
 {
 	size_t i = 2, len;
 	unsigned m;
@@ -85,21 +87,22 @@ photo_jpeg(const unsigned char *p, size_t n, int *w, int *h, struct err *e)
 }
 
 static int
-photo_png(const unsigned char *p, size_t n, int *w, int *h, struct err *e)
+photo_check_png(const unsigned char *p, size_t n, int *w, int *h,
+    struct err *e)
 {
 	uint32_t pw, ph;
 
 	if (n < 33)
 		return err_set(e, ERR_INVALID, "PNG photo is truncated (%zu "
 		    "bytes)", n), -1;
-	if (be32(p + 8) != 13 || memcmp(p + 12, "IHDR", 4) != 0)
+	if (photo_read_be32(p + 8) != 13 || memcmp(p + 12, "IHDR", 4) != 0)
 		return err_set(e, ERR_INVALID, "PNG photo: the first chunk is "
 		    "not a 13-byte IHDR"), -1;
-	if (crc32_png(p + 12, 17) != be32(p + 29))
+	if (photo_crc32(p + 12, 17) != photo_read_be32(p + 29))
 		return err_set(e, ERR_INVALID, "PNG photo: IHDR checksum is "
 		    "wrong (damaged file)"), -1;
-	pw = be32(p + 16);
-	ph = be32(p + 20);
+	pw = photo_read_be32(p + 16);
+	ph = photo_read_be32(p + 20);
 	if (pw == 0 || ph == 0 || pw > 0x7fffffffu || ph > 0x7fffffffu)
 		return err_set(e, ERR_INVALID, "PNG photo: size %ux%u is not "
 		    "usable", (unsigned)pw, (unsigned)ph), -1;
@@ -120,9 +123,9 @@ photo_check(const unsigned char *p, size_t n, size_t max, int *w, int *h,
 		return err_set(e, ERR_INVALID, "photo is %zu bytes; the limit "
 		    "is %zu", n, max), -1;
 	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return photo_jpeg(p, n, w, h, e);
+		return photo_check_jpeg(p, n, w, h, e);
 	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return photo_png(p, n, w, h, e);
+		return photo_check_png(p, n, w, h, e);
 	if (n >= 12 && memcmp(p + 4, "ftyp", 4) == 0 &&
 	    (memcmp(p + 8, "heic", 4) == 0 || memcmp(p + 8, "heix", 4) == 0 ||
 	    memcmp(p + 8, "mif1", 4) == 0))

@@ -111,7 +111,8 @@ roster_decode_gb18030(const char *data, size_t n, char **out, size_t *outlen,
 		if (errno == EINVAL)
 			return err_set(e, ERR_INVALID, "byte %zu (line %d): "
 			    "the file ends inside a character; it is neither "
-			    "UTF-8 nor GB18030", used, roster_line_at(data, used));
+			    "UTF-8 nor GB18030", used,
+			    roster_line_at(data, used));
 		return err_set(e, ERR_INVALID, "byte %zu (line %d): "
 		    "neither UTF-8 nor GB18030 text; save the sheet as "
 		    "\"CSV UTF-8\"", used, roster_line_at(data, used));
@@ -313,8 +314,8 @@ roster_read_header(const struct csv_record *rec, struct hdr *h,
 			if (h->col[j] == col)
 				return err_set(e, ERR_INVALID, "line %d, column "
 				    "%zu (%s): the column appears twice (also "
-				    "column %zu)", rec->line, i + 1, col_cn[col],
-				    j + 1);
+				    "column %zu)", rec->line, i + 1,
+				    col_cn[col], j + 1);
 		r->has_col[col] = 1;
 	}
 	missing[0] = '\0';
