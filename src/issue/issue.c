@@ -1,4 +1,5 @@
-/* issue.c - from a roster to signed, numbered, stored certificates. */
+/* issue.c - turns a roster into numbered, signed, stored certificates in
+ * one transaction, so that a batch is issued whole or not at all. */
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
@@ -66,20 +67,49 @@ struct identset {
 	size_t cap;
 };
 
-static void
-row_reject(struct issue_result *res, size_t i, const char *field,
-    const struct err *e)
+/* One call of issue_roster: what its phases share. */
+struct issue_run {
+	struct registry *r;
+	const struct issue_opts *o;
+	struct issue_result *res;
+	struct roster ro;
+	struct buf data;                /* the roster file, when read here */
+	struct buf enc;                 /* one encoded certificate */
+	char rdir[PATH_MAX];            /* the roster file's directory */
+	const char *photo_dir;          /* rdir, or NULL for roster_data */
+	struct org org;
+	struct org_key ok;
+	struct key k;                   /* the organization's secret key */
+	MDB_txn *txn;
+	struct pending *pend;           /* accepted rows, in roster order */
+	size_t npend;
+	struct identset ids;
+	struct signer sg;
+	int signing;                    /* sg's threads are running */
+	int32_t today;
+	int64_t now;
+	int year2;
+	uint32_t seq_last[6], seq_first[6];
+	int seq_loaded[6];
+};
+
+/* Reports roster row i rejected and drops its pending slot p. */
+static int
+issue_reject_row(struct issue_run *run, size_t i, struct pending *p,
+    const char *field, const struct err *e)
 {
-	struct issue_row *row = &res->rows[i];
+	struct issue_row *row = &run->res->rows[i];
 
 	row->status = ROW_REJECTED;
 	snprintf(row->msg, sizeof(row->msg), "%s%s%s", field ? field : "",
 	    field ? ": " : "", e->msg);
+	buf_free(&p->photo);
+	return 0;
 }
 
 /* Upper-cases and checks a non-GB11643 document number. */
 static int
-check_other_id(char *s, struct err *e)
+issue_check_other_id(char *s, struct err *e)
 {
 	size_t n = strlen(s);
 
@@ -103,7 +133,7 @@ struct held_ctx {
 };
 
 static int
-held_cb(const struct cert_record *c, void *arg)
+issue_match_held(const struct cert_record *c, void *arg)
 {
 	struct held_ctx *h = arg;
 
@@ -115,43 +145,51 @@ held_cb(const struct cert_record *c, void *arg)
 	return 0;
 }
 
-/* Checks one row against catalogs, organization and limits; fills p. */
-static int
-check_row(struct registry *r, const struct org *org, const struct org_key *ok,
-    const struct roster_row *row, const char *rdir, int32_t today,
-    struct pending *p, const char **field, struct err *e)
-{
-	struct cert *c = &p->rec.cert;
-	const struct named *idt, *m;
-	const struct occupation *occ;
-	const struct brand_rule *br;
-	uint8_t occp[4];
-	char path[PATH_MAX], d1[11], d2[11];
-	int rc, level;
-
-	memset(c, 0, sizeof(*c));
+/* The row checks below name the field they look at through *field. */
 #define FIELD(col) (*field = roster_col_name(col), row->f[col])
+
+/* 姓名, 证件类型 and 证件号码: who the certificate is for. */
+static int
+issue_check_person(const struct catalog *cat, const struct roster_row *row,
+    struct cert *c, const char **field, struct err *e)
+{
+	const struct named *idt;
+	int rc;
+
 	if ((rc = person_check_name(FIELD(RC_NAME), e)) != 0)
 		return rc;
 	snprintf(c->name, sizeof(c->name), "%s", row->f[RC_NAME]);
 	/* person_check_name normalises middle dots into its input: take that form. */
-	if ((idt = catalog_idtype(&r->cat, FIELD(RC_ID_TYPE))) == NULL)
+	if ((idt = catalog_idtype(cat, FIELD(RC_ID_TYPE))) == NULL)
 		return err_set(e, ERR_INVALID, "'%s' is not a known document type "
 		    "(e.g. 居民身份证, 护照)", row->f[RC_ID_TYPE]);
 	c->id_type = idt->code;
 	if (strlen(FIELD(RC_ID_NUMBER)) > CERT_ID_MAX)
 		return err_set(e, ERR_INVALID, "longer than %d characters", CERT_ID_MAX);
 	snprintf(c->id_number, sizeof(c->id_number), "%s", row->f[RC_ID_NUMBER]);
-	rc = (idt->flags & IDTYPE_GB11643) ? person_check_idcard(c->id_number, e) :
-	    check_other_id(c->id_number, e);
-	if (rc)
-		return rc;
-	if ((occ = catalog_occ_by_name(&r->cat, FIELD(RC_OCCUPATION))) == NULL &&
-	    (occ = catalog_occ_by_code(&r->cat, row->f[RC_OCCUPATION])) == NULL)
+	if (idt->flags & IDTYPE_GB11643)
+		return person_check_idcard(c->id_number, e);
+	return issue_check_other_id(c->id_number, e);
+}
+
+/* 职业, 等级 and 工种: in the catalog and in the organization's scope. */
+static int
+issue_check_occupation(const struct catalog *cat, const struct org *org,
+    const struct roster_row *row, struct cert *c,
+    const struct occupation **occp, const char **field, struct err *e)
+{
+	const struct occupation *occ;
+	uint8_t packed[4];
+	int level;
+
+	if ((occ = catalog_occ_by_name(cat, FIELD(RC_OCCUPATION))) == NULL &&
+	    (occ = catalog_occ_by_code(cat, row->f[RC_OCCUPATION])) == NULL)
 		return err_set(e, ERR_INVALID, "'%s' is not in the occupation catalog",
 		    row->f[RC_OCCUPATION]);
 	snprintf(c->occ_code, sizeof(c->occ_code), "%s", occ->code);
-	cert_occ_pack(occ->code, occp);
+	if (cert_occ_pack(occ->code, packed) != 0)
+		return err_set(e, ERR_INTERNAL, "occupation code %s in the "
+		    "catalog is not N-NN-NN-NN", occ->code);
 	if ((level = level_parse(FIELD(RC_LEVEL))) == 0)
 		return err_set(e, ERR_INVALID, "'%s' is not a level (1-5, 三级 or "
 		    "三级/高级工)", row->f[RC_LEVEL]);
@@ -161,7 +199,7 @@ check_row(struct registry *r, const struct org *org, const struct org_key *ok,
 		return err_set(e, ERR_INVALID, "%s has no %s (its standard defines "
 		    "levels %s)", occ->name, level_full(level), have);
 	}
-	if (org_scope_allows(org, occp, level) != 0)
+	if (org_scope_allows(org, packed, level) != 0)
 		return err_set(e, ERR_DENIED, "%s %s is outside the scope of %s",
 		    occ->name, level_full(level), org->code);
 	c->level = level;
@@ -172,7 +210,20 @@ check_row(struct registry *r, const struct org *org, const struct org_key *ok,
 			    row->f[RC_TRADE], occ->name);
 		snprintf(c->trade, sizeof(c->trade), "%s", row->f[RC_TRADE]);
 	}
-	if ((m = catalog_method(&r->cat, FIELD(RC_METHOD))) == NULL)
+	*occp = occ;
+	return 0;
+}
+
+/* 评价方式 and 考核日期: a known method, on a day of the filing. */
+static int
+issue_check_assessment(const struct catalog *cat, const struct org *org,
+    const struct roster_row *row, int32_t today, struct cert *c,
+    const char **field, struct err *e)
+{
+	const struct named *m;
+	char d1[11], d2[11];
+
+	if ((m = catalog_method(cat, FIELD(RC_METHOD))) == NULL)
 		return err_set(e, ERR_INVALID, "'%s' is not a known assessment method "
 		    "(e.g. 过程化考核, 直接认定)", row->f[RC_METHOD]);
 	c->method = m->code;
@@ -188,44 +239,86 @@ check_row(struct registry *r, const struct org *org, const struct org_key *ok,
 		return err_set(e, ERR_DENIED, "%s is outside %s's filing (%s to %s)",
 		    row->f[RC_ASSESSED_ON], org->code, d1, d2);
 	}
+	return 0;
+}
+
+/* 工作单位: an enterprise certifies its own staff only. */
+static int
+issue_check_employer(const struct org *org, const struct roster_row *row,
+    struct pending *p, const char **field, struct err *e)
+{
 	if (org->type == 'Y' && strcmp(FIELD(RC_EMPLOYER), org->name) != 0)
 		return err_set(e, ERR_DENIED, "an enterprise (type Y) certifies only "
 		    "its own staff: 工作单位 '%s' is not '%s'", row->f[RC_EMPLOYER],
 		    org->name);
 	snprintf(p->employer, sizeof(p->employer), "%s", row->f[RC_EMPLOYER]);
-	if (FIELD(RC_PHOTO)[0]) {
-		int w, h;
-		if (row->f[RC_PHOTO][0] == '/' || rdir == NULL)
-			snprintf(path, sizeof(path), "%s", row->f[RC_PHOTO]);
-		else
-			snprintf(path, sizeof(path), "%s/%s", rdir, row->f[RC_PHOTO]);
-		rc = buf_read_file(&p->photo, path, ISSUE_PHOTO_MAX);
-		if (rc == -2)
-			return err_set(e, ERR_INVALID, "%s is larger than %u KB", path,
-			    ISSUE_PHOTO_MAX >> 10);
-		if (rc != 0)
-			return err_set(e, ERR_INVALID, "cannot read %s: %s", path,
-			    strerror(errno));
-		if (photo_check(p->photo.data, p->photo.len, ISSUE_PHOTO_MAX, &w, &h,
-		    e) < 0)
-			return err_prefix(e, "%s: ", path);
-	}
+	return 0;
+}
+
+/* 照片: read (relative to dir, when not NULL) into p->photo and checked. */
+static int
+issue_check_photo(const struct roster_row *row, const char *dir,
+    struct pending *p, const char **field, struct err *e)
+{
+	char path[PATH_MAX];
+	int rc, w, h;
+
+	if (!FIELD(RC_PHOTO)[0])
+		return 0;
+	if (row->f[RC_PHOTO][0] == '/' || dir == NULL)
+		snprintf(path, sizeof(path), "%s", row->f[RC_PHOTO]);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, row->f[RC_PHOTO]);
+	rc = buf_read_file(&p->photo, path, ISSUE_PHOTO_MAX);
+	if (rc == -2)
+		return err_set(e, ERR_INVALID, "%s is larger than %u KB", path,
+		    ISSUE_PHOTO_MAX >> 10);
+	if (rc != 0)
+		return err_set(e, ERR_INVALID, "cannot read %s: %s", path,
+		    strerror(errno));
+	if (photo_check(p->photo.data, p->photo.len, ISSUE_PHOTO_MAX, &w, &h,
+	    e) < 0)
+		return err_prefix(e, "%s: ", path);
+	return 0;
+}
+
+#undef FIELD
+
+/* Checks one row against catalogs, organization and limits; fills p. */
+static int
+issue_check_row(const struct issue_run *run, const struct roster_row *row,
+    struct pending *p, const char **field, struct err *e)
+{
+	const struct catalog *cat = &run->r->cat;
+	struct cert *c = &p->rec.cert;
+	const struct occupation *occ = NULL;
+	const struct brand_rule *br;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = issue_check_person(cat, row, c, field, e)) != 0 ||
+	    (rc = issue_check_occupation(cat, &run->org, row, c, &occ, field,
+	    e)) != 0 ||
+	    (rc = issue_check_assessment(cat, &run->org, row, run->today, c,
+	    field, e)) != 0 ||
+	    (rc = issue_check_employer(&run->org, row, p, field, e)) != 0 ||
+	    (rc = issue_check_photo(row, run->photo_dir, p, field, e)) != 0)
+		return rc;
 	*field = NULL;
-	br = catalog_brand_for(&r->cat, orgcode_province(org->code), occ->code);
+	br = catalog_brand_for(cat, orgcode_province(run->org.code), occ->code);
 	if (br)
 		snprintf(c->brand, sizeof(c->brand), "%s", br->mark);
-	memcpy(c->org, org->code, sizeof(c->org));
-	c->alg = ok->alg;
-	memcpy(c->kid, ok->kid, KEY_ID_LEN);
-	c->issued_on = today;
+	memcpy(c->org, run->org.code, sizeof(c->org));
+	c->alg = run->ok.alg;
+	memcpy(c->kid, run->ok.kid, KEY_ID_LEN);
+	c->issued_on = run->today;
 	snprintf(p->ident, sizeof(p->ident), "%d:%s:%s:%d", c->id_type,
 	    c->id_number, c->occ_code, c->level);
 	return 0;
-#undef FIELD
 }
 
 static uint64_t
-ident_hash(const char *s)
+issue_hash_ident(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
 
@@ -237,9 +330,9 @@ ident_hash(const char *s)
 /* Returns the index of an equal identity already present, or -1 after
  * inserting idx. */
 static long
-identset_add(struct identset *set, const struct pending *pend, size_t idx)
+issue_add_ident(struct identset *set, const struct pending *pend, size_t idx)
 {
-	size_t i = (size_t)ident_hash(pend[idx].ident) & (set->cap - 1);
+	size_t i = (size_t)issue_hash_ident(pend[idx].ident) & (set->cap - 1);
 
 	while (set->slot[i]) {
 		size_t j = set->slot[i] - 1;
@@ -253,7 +346,7 @@ identset_add(struct identset *set, const struct pending *pend, size_t idx)
 
 /* Takes up to SIGN_CHUNK published items; 0 when there is nothing left. */
 static int
-signer_take(struct signer *s, size_t *from, size_t *to)
+issue_take_chunk(struct signer *s, size_t *from, size_t *to)
 {
 	int got = 0;
 
@@ -275,7 +368,7 @@ signer_take(struct signer *s, size_t *from, size_t *to)
 
 /* Records the first failure and stops every thread waiting on the queue. */
 static void
-signer_fail(struct signer *s, const struct err *e)
+issue_fail_signing(struct signer *s, const struct err *e)
 {
 	pthread_mutex_lock(&s->mu);
 	if (!s->rc) {
@@ -289,7 +382,7 @@ signer_fail(struct signer *s, const struct err *e)
 }
 
 static void *
-signer_run(void *arg)
+issue_run_signer(void *arg)
 {
 	struct signer *s = arg;
 	struct key_signer ks;
@@ -297,16 +390,16 @@ signer_run(void *arg)
 	size_t from, to;
 
 	if (key_signer_init(&ks, s->k, &e) != 0) {
-		signer_fail(s, &e);
+		issue_fail_signing(s, &e);
 		return NULL;
 	}
 
-	while (signer_take(s, &from, &to)) {
+	while (issue_take_chunk(s, &from, &to)) {
 		for (size_t i = from; i < to; i++) {
 			struct pending *p = &s->p[i];
 			if (cert_sign_enc(p->enc, p->rec.enc_len, &ks, p->rec.sig,
 			    &e) != 0) {
-				signer_fail(s, &e);
+				issue_fail_signing(s, &e);
 				key_signer_free(&ks);
 				return NULL;
 			}
@@ -326,7 +419,7 @@ signer_run(void *arg)
  * until a few items further are done too saves wake-ups: they are handed
  * out in order, so they finish at about the same time. */
 static int
-signer_wait(struct signer *s, size_t i, size_t n)
+issue_wait_signed(struct signer *s, size_t i, size_t n)
 {
 	size_t ahead = i + SIGN_AHEAD < n ? i + SIGN_AHEAD : n - 1;
 	int failed;
@@ -346,7 +439,7 @@ signer_wait(struct signer *s, size_t i, size_t n)
 }
 
 static void
-signer_start(struct signer *s, struct pending *p, const struct key *k,
+issue_start_signers(struct signer *s, struct pending *p, const struct key *k,
     int threads, size_t expected)
 {
 	pthread_attr_t attr;
@@ -368,13 +461,14 @@ signer_start(struct signer *s, struct pending *p, const struct key *k,
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256u << 10);
 	for (int t = 0; t < threads; t++)
-		if (pthread_create(&s->tid[s->nthreads], &attr, signer_run, s) == 0)
+		if (pthread_create(&s->tid[s->nthreads], &attr,
+		    issue_run_signer, s) == 0)
 			pthread_setname_np(s->tid[s->nthreads++], "skillcert-sign");
 	pthread_attr_destroy(&attr);
 }
 
 static void
-signer_publish(struct signer *s, size_t ready)
+issue_publish_rows(struct signer *s, size_t ready)
 {
 	pthread_mutex_lock(&s->mu);
 	s->ready = ready;
@@ -386,7 +480,7 @@ signer_publish(struct signer *s, size_t ready)
 /* Closes the queue, signs alongside the workers, joins them. abandon != 0
  * stops at once (nothing will be stored). */
 static int
-signer_finish(struct signer *s, int abandon, struct err *e)
+issue_finish_signing(struct signer *s, int abandon, struct err *e)
 {
 	pthread_mutex_lock(&s->mu);
 	s->closed = 1;
@@ -395,7 +489,7 @@ signer_finish(struct signer *s, int abandon, struct err *e)
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	if (!abandon)
-		signer_run(s);
+		issue_run_signer(s);
 	for (int t = 0; t < s->nthreads; t++)
 		pthread_join(s->tid[t], NULL);
 	pthread_cond_destroy(&s->cv);
@@ -407,7 +501,7 @@ signer_finish(struct signer *s, int abandon, struct err *e)
 }
 
 static void
-batch_id_of(const char *data, size_t n, char out[65])
+issue_make_batch_id(const char *data, size_t n, char out[65])
 {
 	uint8_t md[SHA256_LEN];
 	char hex[2 * SHA256_LEN + 1];
@@ -418,7 +512,7 @@ batch_id_of(const char *data, size_t n, char out[65])
 }
 
 static int
-batch_id_check(const char *b, struct err *e)
+issue_check_batch_id(const char *b, struct err *e)
 {
 	size_t n = strlen(b);
 
@@ -433,326 +527,414 @@ batch_id_check(const char *b, struct err *e)
 }
 
 static void
-progress(const struct issue_opts *o, const char *phase, size_t done, size_t total)
+issue_report_progress(const struct issue_opts *o, const char *phase,
+    size_t done, size_t total)
 {
 	if (o->progress)
 		o->progress(o->progress_arg, phase, done, total);
 }
 
-int
-issue_roster(struct registry *r, const struct issue_opts *o,
-    struct issue_result *res, struct err *e)
+/* Reads and parses the roster; sizes the result and the run to it. */
+static int
+issue_read_roster(struct issue_run *run, struct err *e)
 {
-	struct roster ro;
-	struct buf data = BUF_INIT, enc = BUF_INIT;
-	struct org org;
-	struct org_key ok;
-	struct key k;
-	struct pending *pend = NULL;
-	struct identset ids = { NULL, 0 };
-	struct signer sg;
-	int signing = 0;
-	size_t npend = 0;
-	MDB_txn *txn = NULL;
-	char rdir[PATH_MAX], kpath[PATH_MAX], tmp[PATH_MAX];
+	const struct issue_opts *o = run->o;
+	struct issue_result *res = run->res;
+	char tmp[PATH_MAX];
 	const char *bytes;
 	size_t nbytes;
-	int32_t today = o->today ? o->today : date_today();
-	int64_t now = (int64_t)time(NULL);
-	uint32_t seq_last[6] = { 0 }, seq_first[6] = { 0 };
-	int seq_loaded[6] = { 0 };
-	int rc, y, mo, d;
+	int rc;
 
-	memset(res, 0, sizeof(*res));
-	memset(&ro, 0, sizeof(ro));
-	memset(&k, 0, sizeof(k));
-	if (r->flags & REG_RDONLY)
-		return err_set(e, ERR_DENIED, "registry opened read-only");
-	if (o->batch && (rc = batch_id_check(o->batch, e)) != 0)
-		return rc;
-	/* Read the roster. */
 	if (o->roster_path) {
-		rc = buf_read_file(&data, o->roster_path, ROSTER_MAX_BYTES);
+		rc = buf_read_file(&run->data, o->roster_path,
+		    ROSTER_MAX_BYTES);
 		if (rc != 0) {
-			buf_free(&data);
+			buf_free(&run->data);
 			return err_set(e, rc == -2 ? ERR_INVALID : ERR_NOTFOUND,
 			    "cannot read roster %s: %s", o->roster_path,
 			    rc == -2 ? "larger than 64 MiB" : strerror(errno));
 		}
-		bytes = (const char *)data.data;
-		nbytes = data.len;
+		bytes = (const char *)run->data.data;
+		nbytes = run->data.len;
 		snprintf(tmp, sizeof(tmp), "%s", o->roster_path);
-		snprintf(rdir, sizeof(rdir), "%s", dirname(tmp));
+		snprintf(run->rdir, sizeof(run->rdir), "%s", dirname(tmp));
+		run->photo_dir = run->rdir;
 	} else {
 		bytes = o->roster_data;
 		nbytes = o->roster_len;
-		rdir[0] = '\0';
+		run->photo_dir = NULL;
 	}
 	if (o->batch)
 		snprintf(res->batch, sizeof(res->batch), "%s", o->batch);
 	else
-		batch_id_of(bytes, nbytes, res->batch);
-	if ((rc = roster_parse(bytes, nbytes, &ro, e)) != 0) {
+		issue_make_batch_id(bytes, nbytes, res->batch);
+	if ((rc = roster_parse(bytes, nbytes, &run->ro, e)) != 0) {
 		if (o->roster_path)
 			err_prefix(e, "%s: ", o->roster_path);
-		goto done;
+		return rc;
 	}
-	if (ro.nrows == 0) {
-		rc = err_set(e, ERR_INVALID, "the roster has no rows");
-		goto done;
-	}
-	for (ids.cap = 16; ids.cap < ro.nrows * 2; ids.cap *= 2)
+	if (run->ro.nrows == 0)
+		return err_set(e, ERR_INVALID, "the roster has no rows");
+	for (run->ids.cap = 16; run->ids.cap < run->ro.nrows * 2;
+	    run->ids.cap *= 2)
 		;
-	if ((res->rows = calloc(ro.nrows, sizeof(*res->rows))) == NULL ||
-	    (pend = calloc(ro.nrows, sizeof(*pend))) == NULL ||
-	    (ids.slot = calloc(ids.cap, sizeof(*ids.slot))) == NULL) {
-		rc = err_set(e, ERR_NOMEM, "out of memory");
-		goto done;
-	}
-	res->nrows = ro.nrows;
+	if ((res->rows = calloc(run->ro.nrows, sizeof(*res->rows))) == NULL ||
+	    (run->pend = calloc(run->ro.nrows, sizeof(*run->pend))) == NULL ||
+	    (run->ids.slot = calloc(run->ids.cap, sizeof(*run->ids.slot))) ==
+	    NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	res->nrows = run->ro.nrows;
+	return 0;
+}
 
-	if ((rc = registry_txn_begin(r, 0, &txn, e)) != 0)
-		goto done;
-	if ((rc = registry_get_org(r, txn, o->org, &org, e)) != 0)
-		goto done;
-	if (org.status != ORG_ACTIVE) {
-		rc = err_set(e, ERR_DENIED, "organization %s is suspended (%s): it "
-		    "cannot issue", org.code, org.note);
-		goto done;
+/* Opens the write transaction; the organization must be active, with a
+ * current key valid today, whose secret is loaded. */
+static int
+issue_open_org(struct issue_run *run, struct err *e)
+{
+	struct registry *r = run->r;
+	struct org *org = &run->org;
+	struct org_key *ok = &run->ok;
+	char kpath[PATH_MAX], d1[11], d2[11];
+	int rc;
+
+	if ((rc = registry_txn_begin(r, 0, &run->txn, e)) != 0)
+		return rc;
+	if ((rc = registry_get_org(r, run->txn, run->o->org, org, e)) != 0)
+		return rc;
+	if (org->status != ORG_ACTIVE)
+		return err_set(e, ERR_DENIED, "organization %s is suspended "
+		    "(%s): it cannot issue", org->code, org->note);
+	if ((rc = registry_get_orgkey(r, run->txn, org->code, org->kid, ok,
+	    e)) != 0)
+		return rc;
+	if (ok->status != OKEY_ACTIVE)
+		return err_set(e, ERR_DENIED, "the current key of %s is %s: "
+		    "`skillcert org rekey %s` first", org->code,
+		    orgkey_status_name(ok->status), org->code);
+	if (run->today < ok->valid_from || run->today > ok->valid_to) {
+		date_format_iso(ok->valid_from, d1);
+		date_format_iso(ok->valid_to, d2);
+		return err_set(e, ERR_DENIED, "%s's filing and key are valid "
+		    "%s to %s, not today: the authority must renew the filing",
+		    org->code, d1, d2);
 	}
-	if ((rc = registry_get_orgkey(r, txn, org.code, org.kid, &ok, e)) != 0)
-		goto done;
-	if (ok.status != OKEY_ACTIVE) {
-		rc = err_set(e, ERR_DENIED, "the current key of %s is %s: "
-		    "`skillcert org rekey %s` first", org.code,
-		    orgkey_status_name(ok.status), org.code);
-		goto done;
-	}
-	if (today < ok.valid_from || today > ok.valid_to) {
-		char d1[11], d2[11];
-		date_format_iso(ok.valid_from, d1);
-		date_format_iso(ok.valid_to, d2);
-		rc = err_set(e, ERR_DENIED, "%s's filing and key are valid %s to %s, "
-		    "not today: the authority must renew the filing", org.code, d1, d2);
-		goto done;
-	}
-	registry_org_key_path(r, org.code, ok.kid, kpath);
-	if ((rc = key_load_secret(kpath, o->passphrase, &k, e)) != 0)
-		goto done;
+	registry_org_key_path(r, org->code, ok->kid, kpath);
+	if ((rc = key_load_secret(kpath, run->o->passphrase, &run->k, e)) != 0)
+		return rc;
 	if (!r->logkey.has_secret &&
-	    (rc = registry_load_secrets(r, o->passphrase, e)) != 0)
-		goto done;
-	signer_start(&sg, pend, &k, o->threads, ro.nrows);
-	signing = 1;
-	date_to_ymd(today, &y, &mo, &d);
+	    (rc = registry_load_secrets(r, run->o->passphrase, e)) != 0)
+		return rc;
+	return 0;
+}
 
-	/* Pass 1: check, number and encode every row, signing as we go.
-	 * Nothing is visible to anyone until the commit. */
-	for (size_t i = 0; i < ro.nrows; i++) {
-		const struct roster_row *row = &ro.rows[i];
-		struct pending *p = &pend[npend];
-		struct issue_row *out = &res->rows[i];
-		const char *field = NULL;
-		struct certno cn;
-		struct err re;
-		size_t il;
-		long dup;
-		int lv;
+/* The person already holds this certificate from the organization
+ * (refused without --reissue), or is twice in the roster: sets re. */
+static int
+issue_check_held(struct issue_run *run, struct pending *p, struct err *re,
+    struct err *e)
+{
+	struct cert *c = &p->rec.cert;
+	struct held_ctx h = { run->org.code, c->occ_code, c->level, "" };
+	long dup;
+	int rc;
 
-		out->line = row->line;
-		snprintf(out->name, sizeof(out->name), "%s", row->f[RC_NAME]);
-		memset(p, 0, sizeof(*p));
-		p->row = i;
-		err_clear(&re);
-		if (check_row(r, &org, &ok, row, o->roster_path ? rdir : NULL, today,
-		    p, &field, &re) != 0) {
-			row_reject(res, i, field, &re);
-			buf_free(&p->photo);
-			continue;
-		}
-		/* A re-run of this batch: report the number already given. */
-		il = (size_t)snprintf(p->bkey, sizeof(p->bkey), "%s", res->batch) + 1;
-		il += (size_t)snprintf(p->bkey + il, sizeof(p->bkey) - il, "%s%s",
-		    org.code, p->ident);
-		p->bkey_len = il;
-		if (registry_batch_lookup(r, txn, p->bkey, p->bkey_len,
-		    out->certno) == 0) {
-			out->status = ROW_EXISTING;
-			res->existing++;
-			buf_free(&p->photo);
-			continue;
-		}
-		/* The person already holds it from this organization. */
-		struct held_ctx h = { org.code, p->rec.cert.occ_code,
-			p->rec.cert.level, "" };
-		if ((rc = registry_each_cert_of_person(r, txn, p->rec.cert.id_number,
-		    held_cb, &h, e)) != 0)
-			goto done;
-		if (h.found[0] && !o->reissue) {
-			err_set(&re, ERR_EXISTS, "already holds %s %s from %s: %s "
-			    "(use --reissue to revoke it and issue anew)",
-			    catalog_occ_by_code(&r->cat, p->rec.cert.occ_code)->name,
-			    level_full(p->rec.cert.level), org.code, h.found);
-			row_reject(res, i, NULL, &re);
-			buf_free(&p->photo);
-			continue;
-		}
-		/* Only accepted rows enter the set: their slots stay put. */
-		if ((dup = identset_add(&ids, pend, npend)) >= 0) {
-			err_set(&re, ERR_INVALID, "same person, occupation and level as "
-			    "line %d", res->rows[pend[dup].row].line);
-			row_reject(res, i, NULL, &re);
-			buf_free(&p->photo);
-			continue;
-		}
-		memcpy(p->old, h.found, sizeof(p->old));
-		/* The number: roster order, per level, no gap. */
-		lv = p->rec.cert.level;
-		if (!seq_loaded[lv]) {
-			if ((rc = registry_seq_get(r, txn, org.code, y % 100, lv,
-			    &seq_last[lv], e)) != 0)
-				goto done;
-			seq_first[lv] = seq_last[lv];
-			seq_loaded[lv] = 1;
-		}
-		if (seq_last[lv] >= CERTNO_SEQ_MAX) {
-			rc = err_set(e, ERR_FULL, "line %d: %s has used all 999999 "
-			    "certificate numbers for %s in 20%02d", row->line, org.code,
-			    level_full(lv), y % 100);
-			goto done;
-		}
-		/* Encoded with the next number before taking it: a row whose QR
-		 * URL would be too long is refused without leaving a gap. */
-		cn.type = org.type;
-		memcpy(cn.org, org.code, sizeof(cn.org));
-		cn.year2 = y % 100;
-		cn.level = lv;
-		cn.seq = seq_last[lv] + 1;
-		certno_format(&cn, p->rec.cert.no);
-		if ((rc = cert_encode(&p->rec.cert, &enc, e)) != 0) {
-			err_prefix(e, "line %d: ", row->line);
-			goto done;
-		}
-		if (strlen(r->public_url) + 3 + base32_encoded_len(enc.len +
-		    CERT_SIG_LEN) > CERT_TOKEN_URL_MAX) {
-			err_set(&re, ERR_INVALID, "the QR URL would be longer than %d "
-			    "characters: name, 工种 or public URL too long",
-			    CERT_TOKEN_URL_MAX);
-			row_reject(res, i, roster_col_name(RC_NAME), &re);
-			buf_free(&p->photo);
-			continue;
-		}
-		seq_last[lv]++;
-		memcpy(p->enc, enc.data, enc.len);
-		p->rec.enc = p->enc;
-		p->rec.enc_len = enc.len;
-		out->status = ROW_PENDING;
-		memcpy(out->certno, p->rec.cert.no, sizeof(out->certno));
-		npend++;
-		if ((npend & 15) == 0)
-			signer_publish(&sg, npend);
-		if ((i & 1023) == 1023)
-			progress(o, "checked", i + 1, ro.nrows);
+	if ((rc = registry_each_cert_of_person(run->r, run->txn, c->id_number,
+	    issue_match_held, &h, e)) != 0)
+		return rc;
+	if (h.found[0] && !run->o->reissue) {
+		err_set(re, ERR_EXISTS, "already holds %s %s from %s: %s "
+		    "(use --reissue to revoke it and issue anew)",
+		    catalog_occ_by_code(&run->r->cat, c->occ_code)->name,
+		    level_full(c->level), run->org.code, h.found);
+		return 0;
 	}
+	/* Only accepted rows enter the set: their slots stay put. */
+	if ((dup = issue_add_ident(&run->ids, run->pend, run->npend)) >= 0) {
+		err_set(re, ERR_INVALID, "same person, occupation and level as "
+		    "line %d", run->res->rows[run->pend[dup].row].line);
+		return 0;
+	}
+	memcpy(p->old, h.found, sizeof(p->old));
+	return 0;
+}
+
+/* The number: roster order, per level, no gap. The row is encoded with
+ * the next number before taking it, so a row whose QR URL would be too
+ * long is refused (re set) without leaving a gap. */
+static int
+issue_number_row(struct issue_run *run, struct pending *p, int line,
+    struct err *re, struct err *e)
+{
+	struct certno cn;
+	int lv = p->rec.cert.level, rc;
+
+	if (!run->seq_loaded[lv]) {
+		if ((rc = registry_seq_get(run->r, run->txn, run->org.code,
+		    run->year2, lv, &run->seq_last[lv], e)) != 0)
+			return rc;
+		run->seq_first[lv] = run->seq_last[lv];
+		run->seq_loaded[lv] = 1;
+	}
+	if (run->seq_last[lv] >= CERTNO_SEQ_MAX)
+		return err_set(e, ERR_FULL, "line %d: %s has used all 999999 "
+		    "certificate numbers for %s in 20%02d", line, run->org.code,
+		    level_full(lv), run->year2);
+	cn.type = run->org.type;
+	memcpy(cn.org, run->org.code, sizeof(cn.org));
+	cn.year2 = run->year2;
+	cn.level = lv;
+	cn.seq = run->seq_last[lv] + 1;
+	certno_format(&cn, p->rec.cert.no);
+	if ((rc = cert_encode(&p->rec.cert, &run->enc, e)) != 0) {
+		err_prefix(e, "line %d: ", line);
+		return rc;
+	}
+	if (strlen(run->r->public_url) + 3 + base32_encoded_len(run->enc.len +
+	    CERT_SIG_LEN) > CERT_TOKEN_URL_MAX) {
+		err_set(re, ERR_INVALID, "the QR URL would be longer than %d "
+		    "characters: name, 工种 or public URL too long",
+		    CERT_TOKEN_URL_MAX);
+		return 0;
+	}
+	run->seq_last[lv]++;
+	memcpy(p->enc, run->enc.data, run->enc.len);
+	p->rec.enc = p->enc;
+	p->rec.enc_len = run->enc.len;
+	return 0;
+}
+
+/* Pass 1 for row i: checks it; numbers, encodes and publishes it for
+ * signing, or reports it rejected or already issued in this batch. Only
+ * registry and numbering failures return non-zero. */
+static int
+issue_take_row(struct issue_run *run, size_t i, struct err *e)
+{
+	const struct roster_row *row = &run->ro.rows[i];
+	struct pending *p = &run->pend[run->npend];
+	struct issue_row *out = &run->res->rows[i];
+	const char *field = NULL;
+	struct err re;
+	size_t il;
+	int rc;
+
+	out->line = row->line;
+	snprintf(out->name, sizeof(out->name), "%s", row->f[RC_NAME]);
+	memset(p, 0, sizeof(*p));
+	p->row = i;
+	err_clear(&re);
+	if (issue_check_row(run, row, p, &field, &re) != 0)
+		return issue_reject_row(run, i, p, field, &re);
+	/* A re-run of this batch: report the number already given. */
+	il = (size_t)snprintf(p->bkey, sizeof(p->bkey), "%s", run->res->batch) +
+	    1;
+	il += (size_t)snprintf(p->bkey + il, sizeof(p->bkey) - il, "%s%s",
+	    run->org.code, p->ident);
+	p->bkey_len = il;
+	if (registry_batch_lookup(run->r, run->txn, p->bkey, p->bkey_len,
+	    out->certno) == 0) {
+		out->status = ROW_EXISTING;
+		run->res->existing++;
+		buf_free(&p->photo);
+		return 0;
+	}
+	if ((rc = issue_check_held(run, p, &re, e)) != 0)
+		return rc;
+	if (re.code != ERR_OK)
+		return issue_reject_row(run, i, p, NULL, &re);
+	if ((rc = issue_number_row(run, p, row->line, &re, e)) != 0)
+		return rc;
+	if (re.code != ERR_OK)
+		return issue_reject_row(run, i, p, roster_col_name(RC_NAME),
+		    &re);
+	out->status = ROW_PENDING;
+	memcpy(out->certno, p->rec.cert.no, sizeof(out->certno));
+	run->npend++;
+	if ((run->npend & 15) == 0)
+		issue_publish_rows(&run->sg, run->npend);
+	if ((i & 1023) == 1023)
+		issue_report_progress(run->o, "checked", i + 1, run->ro.nrows);
+	return 0;
+}
+
+/* Counts the rejected rows: unless --partial, one is enough to stop. */
+static int
+issue_count_rejected(struct issue_run *run, struct err *e)
+{
+	struct issue_result *res = run->res;
+
 	for (size_t i = 0; i < res->nrows; i++)
 		if (res->rows[i].status == ROW_REJECTED)
 			res->rejected++;
-	if (res->rejected && !o->partial) {
+	if (res->rejected && !run->o->partial) {
 		for (size_t i = 0; i < res->nrows; i++)
 			if (res->rows[i].status == ROW_PENDING)
 				res->rows[i].certno[0] = '\0'; /* never given */
-		rc = err_set(e, ERR_INVALID, "%zu of %zu rows failed validation: "
-		    "nothing was issued", res->rejected, res->nrows);
-		goto done;
+		return err_set(e, ERR_INVALID, "%zu of %zu rows failed "
+		    "validation: nothing was issued", res->rejected,
+		    res->nrows);
 	}
+	return 0;
+}
+
+/* Pass 2 for pending item i, once it is signed: revokes what it
+ * reissues, stores it and its log leaf. */
+static int
+issue_store_row(struct issue_run *run, size_t i, struct err *e)
+{
+	struct pending *p = &run->pend[i];
+	struct issue_row *out = &run->res->rows[p->row];
+	int rc;
+
+	if (issue_wait_signed(&run->sg, i, run->npend) != 0) {
+		run->signing = 0;
+		(void)issue_finish_signing(&run->sg, 1, NULL);
+		return err_set(e, run->sg.rc ? run->sg.rc : ERR_CRYPTO,
+		    "signing failed: %s", run->sg.e.msg);
+	}
+	if (p->old[0]) {
+		if ((rc = registry_revoke(run->r, run->txn, p->old,
+		    REV_REISSUED, p->rec.cert.no, run->ok.kid, e)) != 0)
+			return rc;
+		memcpy(out->replaced, p->old, sizeof(out->replaced));
+	}
+	p->rec.status = CERT_VALID;
+	p->rec.issued_at = run->now;
+	snprintf(p->rec.batch, sizeof(p->rec.batch), "%s", run->res->batch);
+	p->rec.row = (uint32_t)out->line;
+	memcpy(p->rec.employer, p->employer, sizeof(p->rec.employer));
+	if ((rc = registry_put_cert(run->r, run->txn, &p->rec, p->photo.data,
+	    p->photo.len, p->bkey, p->bkey_len, e)) != 0) {
+		err_prefix(e, "line %d: ", out->line);
+		return rc;
+	}
+	out->status = ROW_ISSUED;
+	run->res->issued++;
+	if ((i & 1023) == 1023)
+		issue_report_progress(run->o, "stored", i + 1, run->npend);
+	return 0;
+}
+
+/* Pass 2: stores each certificate as soon as it is signed (in roster
+ * order) after the numbers taken, then signs a tree head. */
+static int
+issue_store_rows(struct issue_run *run, struct err *e)
+{
+	struct signer *sg = &run->sg;
+	int rc;
+
 	/* Everything is published: close the queue so idle signers exit. */
-	pthread_mutex_lock(&sg.mu);
-	sg.ready = npend;
-	sg.closed = 1;
-	pthread_cond_broadcast(&sg.cv);
-	pthread_mutex_unlock(&sg.mu);
-
-	/* Pass 2: store each certificate as soon as it is signed (in roster
-	 * order), revoke what is reissued, log. */
+	pthread_mutex_lock(&sg->mu);
+	sg->ready = run->npend;
+	sg->closed = 1;
+	pthread_cond_broadcast(&sg->cv);
+	pthread_mutex_unlock(&sg->mu);
 	for (int lv = 1; lv <= 5; lv++)
-		if (seq_loaded[lv] && seq_last[lv] != seq_first[lv] &&
-		    (rc = registry_seq_put(r, txn, org.code, y % 100, lv, seq_last[lv],
-		    e)) != 0)
-			goto done;
-	for (size_t i = 0; i < npend; i++) {
-		struct pending *p = &pend[i];
-		struct issue_row *out = &res->rows[p->row];
+		if (run->seq_loaded[lv] &&
+		    run->seq_last[lv] != run->seq_first[lv] &&
+		    (rc = registry_seq_put(run->r, run->txn, run->org.code,
+		    run->year2, lv, run->seq_last[lv], e)) != 0)
+			return rc;
+	for (size_t i = 0; i < run->npend; i++)
+		if ((rc = issue_store_row(run, i, e)) != 0)
+			return rc;
+	run->signing = 0;
+	if ((rc = issue_finish_signing(sg, 0, e)) != 0)
+		return rc;
+	if (run->res->issued && (rc = registry_sign_head(run->r, run->txn,
+	    &run->res->head, e)) != 0)
+		return rc;
+	return 0;
+}
 
-		if (signer_wait(&sg, i, npend) != 0) {
-			signing = 0;
-			rc = signer_finish(&sg, 1, NULL);
-			rc = err_set(e, sg.rc ? sg.rc : ERR_CRYPTO, "signing failed: %s",
-			    sg.e.msg);
-			goto done;
-		}
-		if (p->old[0]) {
-			if ((rc = registry_revoke(r, txn, p->old, REV_REISSUED,
-			    p->rec.cert.no, ok.kid, e)) != 0)
-				goto done;
-			memcpy(out->replaced, p->old, sizeof(out->replaced));
-		}
-		p->rec.status = CERT_VALID;
-		p->rec.issued_at = now;
-		snprintf(p->rec.batch, sizeof(p->rec.batch), "%s", res->batch);
-		p->rec.row = (uint32_t)out->line;
-		memcpy(p->rec.employer, p->employer, sizeof(p->rec.employer));
-		if ((rc = registry_put_cert(r, txn, &p->rec, p->photo.data,
-		    p->photo.len, p->bkey, p->bkey_len, e)) != 0) {
-			err_prefix(e, "line %d: ", out->line);
-			goto done;
-		}
-		out->status = ROW_ISSUED;
-		res->issued++;
-		if ((i & 1023) == 1023)
-			progress(o, "stored", i + 1, npend);
-	}
-	signing = 0;
-	if ((rc = signer_finish(&sg, 0, e)) != 0)
-		goto done;
-	if (res->issued && (rc = registry_sign_head(r, txn, &res->head, e)) != 0)
-		goto done;
-	if (o->dry_run) {
+static int
+issue_commit(struct issue_run *run, struct err *e)
+{
+	int rc;
+
+	if (run->o->dry_run) {
 		/* Numbers shown are what a real run would give now. */
-		mdb_txn_abort(txn);
-		txn = NULL;
-		goto done;
+		mdb_txn_abort(run->txn);
+		run->txn = NULL;
+		return 0;
 	}
-	rc = mdb_txn_commit(txn);
-	txn = NULL;
-	if (rc != 0) {
-		rc = err_set(e, rc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
-		    "commit: %s", mdb_strerror(rc));
-		goto done;
-	}
-	res->committed = 1;
-	progress(o, "stored", npend, npend);
-done:
-	if (signing)
-		signer_finish(&sg, 1, NULL);
-	if (txn)
-		mdb_txn_abort(txn);
+	rc = mdb_txn_commit(run->txn);
+	run->txn = NULL;
 	if (rc != 0)
+		return err_set(e, rc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
+		    "commit: %s", mdb_strerror(rc));
+	run->res->committed = 1;
+	issue_report_progress(run->o, "stored", run->npend, run->npend);
+	return 0;
+}
+
+/* Stops the signers, drops the transaction unless committed, frees what
+ * the run holds; after a failure no row reads as issued or numbered. */
+static void
+issue_end_run(struct issue_run *run, int rc)
+{
+	struct issue_result *res = run->res;
+
+	if (run->signing)
+		(void)issue_finish_signing(&run->sg, 1, NULL);
+	if (run->txn)
+		mdb_txn_abort(run->txn);
+	if (rc != 0) {
 		for (size_t i = 0; res->rows && i < res->nrows; i++)
 			if (res->rows[i].status == ROW_ISSUED ||
 			    res->rows[i].status == ROW_PENDING) {
 				res->rows[i].status = ROW_PENDING;
 				res->rows[i].certno[0] = '\0';
 			}
-	if (rc != 0)
 		res->issued = 0;
-	for (size_t i = 0; pend && i < ro.nrows; i++)
-		buf_free(&pend[i].photo);
-	free(pend);
-	free(ids.slot);
-	key_free(&k);
-	roster_free(&ro);
-	buf_free(&data);
-	buf_free(&enc);
+	}
+	for (size_t i = 0; run->pend && i < run->ro.nrows; i++)
+		buf_free(&run->pend[i].photo);
+	free(run->pend);
+	free(run->ids.slot);
+	key_free(&run->k);
+	roster_free(&run->ro);
+	buf_free(&run->data);
+	buf_free(&run->enc);
+}
+
+int
+issue_roster(struct registry *r, const struct issue_opts *o,
+    struct issue_result *res, struct err *e)
+{
+	struct issue_run run;
+	int rc, y, mo, d;
+
+	memset(res, 0, sizeof(*res));
+	memset(&run, 0, sizeof(run));
+	run.r = r;
+	run.o = o;
+	run.res = res;
+	run.today = o->today ? o->today : date_today();
+	run.now = (int64_t)time(NULL);
+	if (r->flags & REG_RDONLY)
+		return err_set(e, ERR_DENIED, "registry opened read-only");
+	if (o->batch && (rc = issue_check_batch_id(o->batch, e)) != 0)
+		return rc;
+	if ((rc = issue_read_roster(&run, e)) != 0 ||
+	    (rc = issue_open_org(&run, e)) != 0)
+		goto done;
+	issue_start_signers(&run.sg, run.pend, &run.k, o->threads,
+	    run.ro.nrows);
+	run.signing = 1;
+	date_to_ymd(run.today, &y, &mo, &d);
+	run.year2 = y % 100;
+	/* Pass 1: check, number and encode every row, signing as we go.
+	 * Nothing is visible to anyone until the commit. */
+	for (size_t i = 0; i < run.ro.nrows; i++)
+		if ((rc = issue_take_row(&run, i, e)) != 0)
+			goto done;
+	if ((rc = issue_count_rejected(&run, e)) != 0 ||
+	    (rc = issue_store_rows(&run, e)) != 0)
+		goto done;
+	rc = issue_commit(&run, e);
+done:
+	issue_end_run(&run, rc);
 	return rc;
 }
 

@@ -1,15 +1,14 @@
-/* catalog.c - parsing and lookups of the authority's catalog files. */
-#include <ctype.h>
+/* catalog.c - the authority's catalogs as editable CSV text, so that a new
+ * occupation or 工种 needs `skillcert catalog load`, not a new release. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "skillcert/base/csv.h"
+#include "skillcert/base/utf8.h"
 #include "skillcert/model/catalog.h"
 #include "skillcert/model/cert.h"
-#include "skillcert/base/utf8.h"
 #include "skillcert/model/level.h"
-
-#define CAT_FIELDS 8
 
 static const char *kind_names[CAT_NKINDS] = {
 	"occupations", "methods", "idtypes", "brands", "regions"
@@ -31,35 +30,9 @@ catalog_kind_parse(const char *s)
 	return -1;
 }
 
-/* Splits one line in place on commas; trims spaces. Returns field count. */
 static int
-split_line(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p = line, *q;
-
-	for (;;) {
-		q = strchr(p, ',');
-		if (q)
-			*q = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		size_t l = strlen(p);
-		while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
-			p[--l] = '\0';
-		if (n < max)
-			f[n] = p;
-		n++;
-		if (!q)
-			break;
-		p = q + 1;
-	}
-	return n;
-}
-
-static int
-copy_field(char *dst, size_t cap, const char *src, int line, const char *what,
-    struct err *e)
+catalog_copy_field(char *dst, size_t cap, const char *src, int line,
+    const char *what, struct err *e)
 {
 	if (strlen(src) >= cap)
 		return err_set(e, ERR_INVALID, "line %d: %s too long", line, what);
@@ -69,91 +42,135 @@ copy_field(char *dst, size_t cap, const char *src, int line, const char *what,
 	return 0;
 }
 
+/* 工种 separated by '|' (cut in place). */
 static int
-parse_row(struct catalog *c, int kind, char **f, int line, struct err *e)
+catalog_split_trades(struct occupation *o, char *list, int line,
+    struct err *e)
 {
-	void *p;
-	char *end;
+	char *t, *bar;
+	int rc;
 
-	switch (kind) {
-	case CAT_OCCUPATIONS: {
-		struct occupation o;
-		uint8_t packed[4];
-		memset(&o, 0, sizeof(o));
-		if (cert_occ_pack(f[0], packed) != 0)
-			return err_set(e, ERR_INVALID, "line %d: occupation code '%s' "
-			    "is not N-NN-NN-NN", line, f[0]);
-		strcpy(o.code, f[0]);
-		if (copy_field(o.name, sizeof(o.name), f[1], line, "name", e))
-			return e->code;
-		if (f[2][0] && (o.levels = level_mask_parse(f[2])) == 0)
-			return err_set(e, ERR_INVALID, "line %d: levels '%s' are not "
-			    "like 5-1 or 4", line, f[2]);
-		for (char *t = f[3], *bar; t && *t; t = bar ? bar + 1 : NULL) {
-			if ((bar = strchr(t, '|')) != NULL)
-				*bar = '\0';
-			if (o.ntrades == CAT_TRADES_MAX)
-				return err_set(e, ERR_INVALID, "line %d: more than %d 工种",
-				    line, CAT_TRADES_MAX);
-			if (copy_field(o.trades[o.ntrades++], CAT_NAME_MAX, t, line,
-			    "工种", e))
-				return e->code;
-		}
-		o.confirmed = strcmp(f[4], "yes") == 0;
-		if (catalog_occ_by_code(c, o.code) || catalog_occ_by_name(c, o.name))
-			return err_set(e, ERR_INVALID, "line %d: occupation %s %s listed "
-			    "twice", line, o.code, o.name);
-		if ((p = realloc(c->occ, (c->nocc + 1) * sizeof(o))) == NULL)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		c->occ = p;
-		c->occ[c->nocc++] = o;
-		return 0;
+	for (t = list; t && *t; t = bar ? bar + 1 : NULL) {
+		if ((bar = strchr(t, '|')) != NULL)
+			*bar = '\0';
+		if (o->ntrades == CAT_TRADES_MAX)
+			return err_set(e, ERR_INVALID, "line %d: more than %d 工种",
+			    line, CAT_TRADES_MAX);
+		if ((rc = catalog_copy_field(o->trades[o->ntrades++],
+		    CAT_NAME_MAX, t, line, "工种", e)) != 0)
+			return rc;
 	}
+	return 0;
+}
+
+/* code, name, levels, trades, confirmed */
+static int
+catalog_add_occupation(struct catalog *c, char **f, int line, struct err *e)
+{
+	struct occupation o;
+	uint8_t packed[4];
+	void *p;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if (cert_occ_pack(f[0], packed) != 0)
+		return err_set(e, ERR_INVALID, "line %d: occupation code '%s' "
+		    "is not N-NN-NN-NN", line, f[0]);
+	strcpy(o.code, f[0]);
+	if ((rc = catalog_copy_field(o.name, sizeof(o.name), f[1], line,
+	    "name", e)) != 0)
+		return rc;
+	if (f[2][0] && (o.levels = level_mask_parse(f[2])) == 0)
+		return err_set(e, ERR_INVALID, "line %d: levels '%s' are not "
+		    "like 5-1 or 4", line, f[2]);
+	if ((rc = catalog_split_trades(&o, f[3], line, e)) != 0)
+		return rc;
+	o.confirmed = strcmp(f[4], "yes") == 0;
+	if (catalog_occ_by_code(c, o.code) || catalog_occ_by_name(c, o.name))
+		return err_set(e, ERR_INVALID, "line %d: occupation %s %s listed "
+		    "twice", line, o.code, o.name);
+	if ((p = realloc(c->occ, (c->nocc + 1) * sizeof(o))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	c->occ = p;
+	c->occ[c->nocc++] = o;
+	return 0;
+}
+
+/* code, name (and for ID types the check): methods, idtypes, regions */
+static int
+catalog_add_named(struct catalog *c, int kind, char **f, int line,
+    struct err *e)
+{
+	struct named nm;
+	struct named **arr = kind == CAT_METHODS ? &c->methods :
+	    kind == CAT_IDTYPES ? &c->idtypes : &c->regions;
+	size_t *cnt = kind == CAT_METHODS ? &c->nmethods :
+	    kind == CAT_IDTYPES ? &c->nidtypes : &c->nregions;
+	char *end;
+	void *p;
+	int rc;
+
+	memset(&nm, 0, sizeof(nm));
+	nm.code = (int)strtol(f[0], &end, 10);
+	if (*end || nm.code < 1 || nm.code > 255)
+		return err_set(e, ERR_INVALID, "line %d: code '%s' must be 1-255",
+		    line, f[0]);
+	if ((rc = catalog_copy_field(nm.name, sizeof(nm.name), f[1], line,
+	    "name", e)) != 0)
+		return rc;
+	if (kind == CAT_IDTYPES)
+		nm.flags = strcmp(f[2], "gb11643") == 0 ? IDTYPE_GB11643 : 0;
+	for (size_t i = 0; i < *cnt; i++)
+		if ((*arr)[i].code == nm.code)
+			return err_set(e, ERR_INVALID, "line %d: code %d listed twice",
+			    line, nm.code);
+	if ((p = realloc(*arr, (*cnt + 1) * sizeof(nm))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	*arr = p;
+	(*arr)[(*cnt)++] = nm;
+	return 0;
+}
+
+/* province, occupations, mark, art */
+static int
+catalog_add_brand(struct catalog *c, char **f, int line, struct err *e)
+{
+	struct brand_rule b;
+	char *end;
+	void *p;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	b.province = (int)strtol(f[0], &end, 10);
+	if (*end || b.province < 0 || b.province > 99)
+		return err_set(e, ERR_INVALID, "line %d: province '%s'", line, f[0]);
+	if ((rc = catalog_copy_field(b.occ_code, sizeof(b.occ_code), f[1],
+	    line, "occupations", e)) != 0 ||
+	    (rc = catalog_copy_field(b.mark, sizeof(b.mark), f[2], line,
+	    "mark", e)) != 0 ||
+	    (rc = catalog_copy_field(b.art, sizeof(b.art), f[3], line, "art",
+	    e)) != 0)
+		return rc;
+	if ((p = realloc(c->brands, (c->nbrands + 1) * sizeof(b))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	c->brands = p;
+	c->brands[c->nbrands++] = b;
+	return 0;
+}
+
+static int
+catalog_add_row(struct catalog *c, int kind, char **f, int line,
+    struct err *e)
+{
+	switch (kind) {
+	case CAT_OCCUPATIONS:
+		return catalog_add_occupation(c, f, line, e);
 	case CAT_METHODS:
 	case CAT_IDTYPES:
-	case CAT_REGIONS: {
-		struct named nm;
-		struct named **arr = kind == CAT_METHODS ? &c->methods :
-		    kind == CAT_IDTYPES ? &c->idtypes : &c->regions;
-		size_t *cnt = kind == CAT_METHODS ? &c->nmethods :
-		    kind == CAT_IDTYPES ? &c->nidtypes : &c->nregions;
-		memset(&nm, 0, sizeof(nm));
-		nm.code = (int)strtol(f[0], &end, 10);
-		if (*end || nm.code < 1 || nm.code > 255)
-			return err_set(e, ERR_INVALID, "line %d: code '%s' must be 1-255",
-			    line, f[0]);
-		if (copy_field(nm.name, sizeof(nm.name), f[1], line, "name", e))
-			return e->code;
-		if (kind == CAT_IDTYPES)
-			nm.flags = strcmp(f[2], "gb11643") == 0 ? IDTYPE_GB11643 : 0;
-		for (size_t i = 0; i < *cnt; i++)
-			if ((*arr)[i].code == nm.code)
-				return err_set(e, ERR_INVALID, "line %d: code %d listed twice",
-				    line, nm.code);
-		if ((p = realloc(*arr, (*cnt + 1) * sizeof(nm))) == NULL)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		*arr = p;
-		(*arr)[(*cnt)++] = nm;
-		return 0;
-	}
-	case CAT_BRANDS: {
-		struct brand_rule b;
-		memset(&b, 0, sizeof(b));
-		b.province = (int)strtol(f[0], &end, 10);
-		if (*end || b.province < 0 || b.province > 99)
-			return err_set(e, ERR_INVALID, "line %d: province '%s'", line, f[0]);
-		if (copy_field(b.occ_code, sizeof(b.occ_code), f[1], line,
-		    "occupations", e))
-			return e->code;
-		if (copy_field(b.mark, sizeof(b.mark), f[2], line, "mark", e) ||
-		    copy_field(b.art, sizeof(b.art), f[3], line, "art", e))
-			return e->code;
-		if ((p = realloc(c->brands, (c->nbrands + 1) * sizeof(b))) == NULL)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		c->brands = p;
-		c->brands[c->nbrands++] = b;
-		return 0;
-	}
+	case CAT_REGIONS:
+		return catalog_add_named(c, kind, f, line, e);
+	case CAT_BRANDS:
+		return catalog_add_brand(c, f, line, e);
 	}
 	return err_set(e, ERR_INTERNAL, "unknown catalog kind");
 }
@@ -170,13 +187,67 @@ catalog_clear_kind(struct catalog *c, int kind)
 	}
 }
 
+/* An error of the CSV reader, named by catalog, line and column. */
+static int
+catalog_csv_error(const struct csv_reader *rd, int kind, int status,
+    struct err *e)
+{
+	char what[128];
+
+	csv_format_error(rd, status, what, sizeof(what));
+	if (status == CSV_ENOMEM)
+		return err_set(e, ERR_NOMEM, "%s", what);
+	if (status == CSV_EFIELDS)
+		return err_set(e, ERR_INVALID, "%s line %d: %s",
+		    kind_names[kind], rd->err_line, what);
+	return err_set(e, ERR_INVALID, "%s line %d, column %zu: %s",
+	    kind_names[kind], rd->err_line, rd->err_field + 1, what);
+}
+
+/* Reads the records after the BOM: '#' lines are comments, blank lines
+ * are skipped, the first record names the columns. */
+static int
+catalog_read(struct catalog *c, int kind, char *text, size_t n,
+    struct err *e)
+{
+	struct csv_reader rd;
+	struct csv_record rec;
+	int header = 0, st, rc = 0;
+
+	csv_reader_init(&rd, text, n);
+	rd.comment = '#';
+	while ((st = csv_next_record(&rd, &rec)) == CSV_RECORD) {
+		if (rec.n == 1 && rec.field[0][0] == '\0')
+			continue;
+		if (rec.n != (size_t)kind_nfields[kind]) {
+			rc = err_set(e, ERR_INVALID, "%s line %d: %zu fields, "
+			    "expected %d", kind_names[kind], rec.line, rec.n,
+			    kind_nfields[kind]);
+			break;
+		}
+		if (!header) {
+			header = 1; /* column names */
+			continue;
+		}
+		if ((rc = catalog_add_row(c, kind, rec.field, rec.line,
+		    e)) != 0) {
+			err_prefix(e, "%s ", kind_names[kind]);
+			break;
+		}
+	}
+	if (rc == 0 && st != CSV_END)
+		rc = catalog_csv_error(&rd, kind, st, e);
+	csv_reader_free(&rd);
+	return rc;
+}
+
 int
 catalog_parse(struct catalog *c, int kind, const char *text, size_t n,
     struct err *e)
 {
-	char *copy, *line, *next;
-	char *f[CAT_FIELDS];
-	int lineno = 0, header = 0, nf, rc = 0;
+	char *copy;
+	size_t skip = 0;
+	int rc;
 
 	if (kind < 0 || kind >= CAT_NKINDS)
 		return err_set(e, ERR_USAGE, "unknown catalog kind");
@@ -189,32 +260,9 @@ catalog_parse(struct catalog *c, int kind, const char *text, size_t n,
 		return err_set(e, ERR_INVALID, "%s: NUL byte in catalog", kind_names[kind]);
 	}
 	catalog_clear_kind(c, kind);
-	line = copy;
-	if (strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-		line += 3;
-	for (; line != NULL; line = next) {
-		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		while (*line == ' ' || *line == '\t')
-			line++;
-		if (*line == '\0' || *line == '\r' || *line == '#')
-			continue;
-		nf = split_line(line, f, CAT_FIELDS);
-		if (nf != kind_nfields[kind]) {
-			rc = err_set(e, ERR_INVALID, "%s line %d: %d fields, expected %d",
-			    kind_names[kind], lineno, nf, kind_nfields[kind]);
-			break;
-		}
-		if (!header) {
-			header = 1; /* column names */
-			continue;
-		}
-		if ((rc = parse_row(c, kind, f, lineno, e)) != 0) {
-			err_prefix(e, "%s ", kind_names[kind]);
-			break;
-		}
-	}
+	if (n >= 3 && memcmp(copy, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3;
+	rc = catalog_read(c, kind, copy + skip, n - skip, e);
 	free(copy);
 	if (rc != 0)
 		catalog_clear_kind(c, kind);
@@ -247,7 +295,7 @@ catalog_occ_by_code(const struct catalog *c, const char *code)
 }
 
 static const struct named *
-named_find(const struct named *a, size_t n, const char *s)
+catalog_find_named(const struct named *a, size_t n, const char *s)
 {
 	char *end;
 	long code = strtol(s, &end, 10);
@@ -260,7 +308,7 @@ named_find(const struct named *a, size_t n, const char *s)
 }
 
 static const struct named *
-named_by_code(const struct named *a, size_t n, int code)
+catalog_find_code(const struct named *a, size_t n, int code)
 {
 	for (size_t i = 0; i < n; i++)
 		if (a[i].code == code)
@@ -271,13 +319,13 @@ named_by_code(const struct named *a, size_t n, int code)
 const struct named *
 catalog_method(const struct catalog *c, const char *s)
 {
-	return named_find(c->methods, c->nmethods, s);
+	return catalog_find_named(c->methods, c->nmethods, s);
 }
 
 const struct named *
 catalog_method_by_code(const struct catalog *c, int code)
 {
-	return named_by_code(c->methods, c->nmethods, code);
+	return catalog_find_code(c->methods, c->nmethods, code);
 }
 
 const struct named *
@@ -286,19 +334,20 @@ catalog_idtype(const struct catalog *c, const char *s)
 	/* Rosters often say 身份证 for 居民身份证. */
 	if (strcmp(s, "身份证") == 0)
 		s = "居民身份证";
-	return named_find(c->idtypes, c->nidtypes, s);
+	return catalog_find_named(c->idtypes, c->nidtypes, s);
 }
 
 const struct named *
 catalog_idtype_by_code(const struct catalog *c, int code)
 {
-	return named_by_code(c->idtypes, c->nidtypes, code);
+	return catalog_find_code(c->idtypes, c->nidtypes, code);
 }
 
 const char *
 catalog_region_name(const struct catalog *c, int province)
 {
-	const struct named *n = named_by_code(c->regions, c->nregions, province);
+	const struct named *n = catalog_find_code(c->regions, c->nregions,
+	    province);
 	return n ? n->name : NULL;
 }
 

@@ -1,10 +1,5 @@
-/* fontsub.c - font chain and per-document subsets for libharu 2.3.0.
- *
- * HarfBuzz does the subsetting (glyph closure, glyf/loca/hmtx rewrite);
- * this file then replaces the subset's cmap with a single (3,1) format-4
- * table of its own, because libharu reads nothing else, and writes the
- * sfnt container itself so the bytes do not depend on HarfBuzz's table
- * order. */
+/* fontsub.c - lets libharu 2.3.0 embed big CJK fonts at all: per-document
+ * HarfBuzz subsets, with a cmap libharu can read. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,6 +12,12 @@
 #include <hb-subset.h>
 
 #include "skillcert/render/fontsub.h"
+
+/* HarfBuzz does the subsetting (glyph closure, glyf/loca/hmtx rewrite);
+ * this file then replaces the subset's cmap with a single (3,1) format-4
+ * table of its own, because libharu reads nothing else, and writes the
+ * sfnt container itself so the bytes do not depend on HarfBuzz's table
+ * order. */
 
 #define TAG(a, b, c, d) HB_TAG(a, b, c, d)
 
@@ -71,7 +72,7 @@ static const hb_tag_t keep_tags[] = {
 static const uint8_t prep_nop[] = { 0xB0, 0x00, 0x21 };
 
 static int
-font_open_one(struct fontsub_font *f, const char *path, struct err *e)
+fontsub_open_font(struct fontsub_font *f, const char *path, struct err *e)
 {
 	hb_blob_t *blob, *glyf;
 	unsigned int glyf_len;
@@ -135,7 +136,7 @@ fontsub_open(struct fontsub_chain **cp, const char *paths, struct err *e)
 		}
 		memcpy(path, p, len);
 		path[len] = '\0';
-		if ((rc = font_open_one(&c->f[c->n++], path, e)) != ERR_OK)
+		if ((rc = fontsub_open_font(&c->f[c->n++], path, e)) != ERR_OK)
 			goto fail;
 	}
 	if (c->n == 0) {
@@ -198,54 +199,63 @@ struct cmap_ent {
 };
 
 static int
-cmp_ent(const void *a, const void *b)
+fontsub_compare_ent(const void *a, const void *b)
 {
 	const struct cmap_ent *x = a, *y = b;
 
 	return (x->u > y->u) - (x->u < y->u);
 }
 
-/* Builds a (3,1) format-4 cmap for ents (sorted, distinct): neighbours
- * share a segment (the gap filled with glyph 0) when that is cheaper for
- * libharu than a segment boundary. */
-static int
-cmap_build(const struct cmap_ent *ents, size_t n, struct buf *out)
+/* Last entry of the segment that starts at entry i. */
+static size_t
+fontsub_segment_end(const uint8_t *brk, size_t n, size_t i)
 {
-	uint8_t *brk = NULL;
-	size_t i, nseg, j, k, arr;
-	uint16_t search, sel;
-	int rc = -1;
+	while (i + 1 < n && !brk[i])
+		i++;
+	return i;
+}
 
-	if (n == 0 || (brk = calloc(n, 1)) == NULL)
-		return -1;
-	nseg = 1;
+/* Marks in brk the entries that end a segment: neighbours share one (the
+ * gap filled with glyph 0) when that is cheaper for libharu than a
+ * segment boundary. Returns the glyphIdArray length; *nseg is the number
+ * of segments, not counting the final 0xFFFF one. */
+static size_t
+fontsub_plan_cmap(const struct cmap_ent *ents, size_t n, uint8_t *brk,
+    size_t *nseg)
+{
+	size_t i, j, arr = 0;
+
+	*nseg = 1;
 	for (i = 0; i + 1 < n; i++) {
 		uint32_t gap = (uint32_t)(ents[i + 1].u - ents[i].u - 1);
 
 		if ((uint64_t)gap * CMAP_ENTRY_STEPS >
 		    (uint64_t)(65536 - ents[i].u)) {
 			brk[i] = 1;
-			nseg++;
+			(*nseg)++;
 		}
 	}
-	arr = 0;
-	for (i = 0, j = 0; i < n; i = j + 1) {
-		for (j = i; j + 1 < n && !brk[j]; j++)
-			;
+	for (i = 0; i < n; i = j + 1) {
+		j = fontsub_segment_end(brk, n, i);
 		arr += (size_t)ents[j].u - ents[i].u + 1;
 	}
 	if (arr > CMAP_ARRAY_MAX) { /* cannot happen with n < 64K; be safe */
 		memset(brk, 1, n);
-		nseg = n;
+		*nseg = n;
 		arr = n;
 	}
-	nseg++; /* the mandatory 0xFFFF segment */
-	if (ents[n - 1].u == 0xFFFF || 16 + 8 * nseg + 2 * arr > 0xFFFF)
-		goto done;
+	return arr;
+}
+
+/* The cmap header and the format-4 subtable's own header. */
+static void
+fontsub_write_cmap_head(struct buf *out, size_t nseg, size_t arr)
+{
+	uint16_t search, sel;
+
 	for (search = 1, sel = 0; (size_t)search * 2 <= nseg; search *= 2)
 		sel++;
 	search *= 2;
-
 	buf_reset(out);
 	buf_append_u16(out, 0);          /* version */
 	buf_append_u16(out, 1);          /* one encoding record */
@@ -259,16 +269,25 @@ cmap_build(const struct cmap_ent *ents, size_t n, struct buf *out)
 	buf_append_u16(out, search);
 	buf_append_u16(out, sel);
 	buf_append_u16(out, (uint16_t)(2 * nseg - search));
-	for (i = 0, j = 0; i < n; i = j + 1) {  /* endCode */
-		for (j = i; j + 1 < n && !brk[j]; j++)
-			;
+}
+
+/* The segment arrays, each closed by the 0xFFFF segment, then the
+ * glyphIdArray every segment reaches through its idRangeOffset. */
+static void
+fontsub_write_cmap_segments(struct buf *out, const struct cmap_ent *ents,
+    size_t n, const uint8_t *brk, size_t nseg)
+{
+	size_t i, j = 0, k, arr, m;
+	uint32_t u;
+
+	for (i = 0; i < n; i = j + 1) {  /* endCode */
+		j = fontsub_segment_end(brk, n, i);
 		buf_append_u16(out, ents[j].u);
 	}
 	buf_append_u16(out, 0xFFFF);
 	buf_append_u16(out, 0);          /* reservedPad */
-	for (i = 0, j = 0; i < n; i = j + 1) {  /* startCode */
-		for (j = i; j + 1 < n && !brk[j]; j++)
-			;
+	for (i = 0; i < n; i = j + 1) {  /* startCode */
+		j = fontsub_segment_end(brk, n, i);
 		buf_append_u16(out, ents[i].u);
 	}
 	buf_append_u16(out, 0xFFFF);
@@ -276,29 +295,40 @@ cmap_build(const struct cmap_ent *ents, size_t n, struct buf *out)
 		buf_append_u16(out, 0);
 	buf_append_u16(out, 1);
 	/* idRangeOffset: bytes from this word to the segment's first entry */
-	arr = 0;
-	for (i = 0, j = 0, k = 0; i < n; i = j + 1, k++) {
-		for (j = i; j + 1 < n && !brk[j]; j++)
-			;
+	for (i = 0, k = 0, arr = 0; i < n; i = j + 1, k++) {
+		j = fontsub_segment_end(brk, n, i);
 		buf_append_u16(out, (uint16_t)(2 * (nseg - k) + 2 * arr));
 		arr += (size_t)ents[j].u - ents[i].u + 1;
 	}
 	buf_append_u16(out, 0);
-	for (i = 0, j = 0; i < n; i = j + 1) {  /* glyphIdArray */
-		uint32_t u;
-		size_t m = i;
-
-		for (j = i; j + 1 < n && !brk[j]; j++)
-			;
-		for (u = ents[i].u; u <= ents[j].u; u++) {
+	for (i = 0; i < n; i = j + 1) {  /* glyphIdArray */
+		j = fontsub_segment_end(brk, n, i);
+		for (u = ents[i].u, m = i; u <= ents[j].u; u++) {
 			if (ents[m].u == u)
 				buf_append_u16(out, ents[m++].gid);
 			else
 				buf_append_u16(out, 0);
 		}
 	}
-	rc = out->oom ? -1 : 0;
-done:
+}
+
+/* Builds a (3,1) format-4 cmap for ents (sorted, distinct). */
+static int
+fontsub_build_cmap(const struct cmap_ent *ents, size_t n, struct buf *out)
+{
+	uint8_t *brk;
+	size_t nseg, arr;
+	int rc = -1;
+
+	if (n == 0 || (brk = calloc(n, 1)) == NULL)
+		return -1;
+	arr = fontsub_plan_cmap(ents, n, brk, &nseg);
+	nseg++; /* the mandatory 0xFFFF segment */
+	if (ents[n - 1].u != 0xFFFF && 16 + 8 * nseg + 2 * arr <= 0xFFFF) {
+		fontsub_write_cmap_head(out, nseg, arr);
+		fontsub_write_cmap_segments(out, ents, n, brk, nseg);
+		rc = out->oom ? -1 : 0;
+	}
 	free(brk);
 	return rc;
 }
@@ -313,7 +343,7 @@ struct table {
 };
 
 static int
-cmp_table(const void *a, const void *b)
+fontsub_compare_table(const void *a, const void *b)
 {
 	const struct table *x = a, *y = b;
 
@@ -321,7 +351,7 @@ cmp_table(const void *a, const void *b)
 }
 
 static uint32_t
-sfnt_sum(const uint8_t *p, size_t len)
+fontsub_sum_table(const uint8_t *p, size_t len)
 {
 	uint32_t s = 0, w;
 	size_t i;
@@ -339,7 +369,7 @@ sfnt_sum(const uint8_t *p, size_t len)
 /* Writes tables (sorted by tag) as a TrueType file with correct table
  * checksums and head.checkSumAdjustment. */
 static int
-sfnt_write(struct table *t, size_t n, struct buf *out)
+fontsub_write_sfnt(struct table *t, size_t n, struct buf *out)
 {
 	size_t i, off, head_off = 0, pad;
 	uint16_t search, sel;
@@ -360,7 +390,7 @@ sfnt_write(struct table *t, size_t n, struct buf *out)
 
 		buf_append_u32(out, t[i].tag);
 		/* head's checksum is taken with checkSumAdjustment zero */
-		sum = sfnt_sum(t[i].p, t[i].len);
+		sum = fontsub_sum_table(t[i].p, t[i].len);
 		if (is_head && t[i].len >= 12)
 			sum -= ((uint32_t)t[i].p[8] << 24 | (uint32_t)t[i].p[9]
 			    << 16 | (uint32_t)t[i].p[10] << 8 | t[i].p[11]);
@@ -382,7 +412,7 @@ sfnt_write(struct table *t, size_t n, struct buf *out)
 		uint8_t *adj = out->data + head_off + 8;
 
 		memset(adj, 0, 4);
-		sum = 0xB1B0AFBA - sfnt_sum(out->data, out->len);
+		sum = 0xB1B0AFBA - fontsub_sum_table(out->data, out->len);
 		adj[0] = sum >> 24;
 		adj[1] = sum >> 16;
 		adj[2] = sum >> 8;
@@ -391,89 +421,106 @@ sfnt_write(struct table *t, size_t n, struct buf *out)
 	return 0;
 }
 
-int
-fontsub_make(const struct fontsub_chain *c, int fi,
-    const struct fontsub_char *chars, size_t n, struct buf *out,
-    struct err *e)
-{
-	hb_subset_input_t *in = NULL;
-	hb_subset_plan_t *plan = NULL;
-	hb_face_t *sub = NULL;
-	const hb_map_t *u2o, *o2n;
-	struct cmap_ent *ents = NULL;
-	struct table t[sizeof(keep_tags) / sizeof(keep_tags[0])];
-	unsigned int i, nt = 0;
-	struct buf cmap = BUF_INIT;
-	hb_set_t *s;
-	size_t k;
-	int rc;
+/* One subset in the making: HarfBuzz's input, plan and face, and the
+ * cmap that replaces HarfBuzz's. */
+struct subset {
+	hb_subset_input_t *in;
+	hb_subset_plan_t *plan;
+	hb_face_t *face;
+	struct cmap_ent *ents;
+	struct buf cmap;
+};
 
-	buf_reset(out);
-	if (fi < 0 || fi >= c->n || n == 0)
-		return err_set(e, ERR_INTERNAL, "fontsub_make: bad arguments");
-	if ((in = hb_subset_input_create_or_fail()) == NULL) {
-		rc = err_set(e, ERR_NOMEM, "font subset: out of memory");
-		goto done;
-	}
-	s = hb_subset_input_unicode_set(in);
+static void
+fontsub_free_subset(struct subset *s)
+{
+	buf_free(&s->cmap);
+	free(s->ents);
+	if (s->face != NULL)
+		hb_face_destroy(s->face);
+	if (s->plan != NULL)
+		hb_subset_plan_destroy(s->plan);
+	if (s->in != NULL)
+		hb_subset_input_destroy(s->in);
+}
+
+/* Has HarfBuzz subset font f to the characters. */
+static int
+fontsub_run_harfbuzz(struct subset *s, const struct fontsub_font *f,
+    const struct fontsub_char *chars, size_t n, struct err *e)
+{
+	hb_set_t *set;
+	size_t k;
+
+	if ((s->in = hb_subset_input_create_or_fail()) == NULL)
+		return err_set(e, ERR_NOMEM, "font subset: out of memory");
+	set = hb_subset_input_unicode_set(s->in);
 	for (k = 0; k < n; k++)
-		hb_set_add(s, chars[k].cp);
-	s = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+		hb_set_add(set, chars[k].cp);
+	set = hb_subset_input_set(s->in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	for (k = 0; k < sizeof(drop_tags) / sizeof(drop_tags[0]); k++)
-		hb_set_add(s, drop_tags[k]);
+		hb_set_add(set, drop_tags[k]);
 	/* Hinting is useless in a PDF viewer that scales outlines anyway. */
-	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-	if ((plan = hb_subset_plan_create_or_fail(c->f[fi].face, in)) == NULL ||
-	    (sub = hb_subset_plan_execute_or_fail(plan)) == NULL) {
-		rc = err_set(e, ERR_INTERNAL, "font %s: HarfBuzz could not "
-		    "subset it", c->f[fi].path);
-		goto done;
-	}
-	u2o = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
-	o2n = hb_subset_plan_old_to_new_glyph_mapping(plan);
-	if ((ents = calloc(n, sizeof(*ents))) == NULL) {
-		rc = err_set(e, ERR_NOMEM, "font subset: out of memory");
-		goto done;
-	}
+	hb_subset_input_set_flags(s->in, HB_SUBSET_FLAGS_NO_HINTING);
+	if ((s->plan = hb_subset_plan_create_or_fail(f->face, s->in)) == NULL ||
+	    (s->face = hb_subset_plan_execute_or_fail(s->plan)) == NULL)
+		return err_set(e, ERR_INTERNAL, "font %s: HarfBuzz could not "
+		    "subset it", f->path);
+	return ERR_OK;
+}
+
+/* Our cmap for the subset: each character's `as` to its new glyph. */
+static int
+fontsub_map_chars(struct subset *s, const struct fontsub_font *f,
+    const struct fontsub_char *chars, size_t n, struct err *e)
+{
+	const hb_map_t *u2o, *o2n;
+	size_t k;
+
+	u2o = hb_subset_plan_unicode_to_old_glyph_mapping(s->plan);
+	o2n = hb_subset_plan_old_to_new_glyph_mapping(s->plan);
+	if ((s->ents = calloc(n, sizeof(*s->ents))) == NULL)
+		return err_set(e, ERR_NOMEM, "font subset: out of memory");
 	for (k = 0; k < n; k++) {
 		hb_codepoint_t og = hb_map_get(u2o, chars[k].cp), ng;
 
 		ng = og == HB_MAP_VALUE_INVALID ? og : hb_map_get(o2n, og);
 		if (ng == HB_MAP_VALUE_INVALID || ng > 0xFFFF ||
-		    chars[k].as > 0xFFFE) {
-			rc = err_set(e, ERR_INTERNAL, "font %s: U+%04X missing "
-			    "from its subset", c->f[fi].path, chars[k].cp);
-			goto done;
-		}
-		ents[k].u = (uint16_t)chars[k].as;
-		ents[k].gid = (uint16_t)ng;
+		    chars[k].as > 0xFFFE)
+			return err_set(e, ERR_INTERNAL, "font %s: U+%04X "
+			    "missing from its subset", f->path, chars[k].cp);
+		s->ents[k].u = (uint16_t)chars[k].as;
+		s->ents[k].gid = (uint16_t)ng;
 	}
-	qsort(ents, n, sizeof(*ents), cmp_ent);
+	qsort(s->ents, n, sizeof(*s->ents), fontsub_compare_ent);
 	for (k = 1; k < n; k++)
-		if (ents[k].u == ents[k - 1].u) {
-			rc = err_set(e, ERR_INTERNAL, "font subset: U+%04X "
-			    "mapped twice", ents[k].u);
-			goto done;
-		}
-	if (cmap_build(ents, n, &cmap) != 0) {
-		rc = err_set(e, ERR_NOMEM, "font subset: cmap too large");
-		goto done;
-	}
+		if (s->ents[k].u == s->ents[k - 1].u)
+			return err_set(e, ERR_INTERNAL, "font subset: U+%04X "
+			    "mapped twice", s->ents[k].u);
+	if (fontsub_build_cmap(s->ents, n, &s->cmap) != 0)
+		return err_set(e, ERR_NOMEM, "font subset: cmap too large");
+	return ERR_OK;
+}
 
-	/* Gather the tables libharu reads (a subset face from HarfBuzz 6 is
-	 * a builder face that cannot list its tags), our cmap in place of
-	 * HarfBuzz's. */
+/* Fills t with the tables libharu reads (a subset face from HarfBuzz 6 is
+ * a builder face that cannot list its tags), our cmap in place of
+ * HarfBuzz's; returns how many. The caller destroys their blobs. */
+static unsigned int
+fontsub_gather_tables(const struct subset *s, struct table *t)
+{
+	unsigned int i, nt = 0;
+
 	for (i = 0; i < sizeof(keep_tags) / sizeof(keep_tags[0]); i++) {
 		if (keep_tags[i] == TAG('c','m','a','p')) {
 			t[nt].tag = keep_tags[i];
 			t[nt].blob = NULL;
-			t[nt].p = cmap.data;
-			t[nt].len = (unsigned int)cmap.len;
+			t[nt].p = s->cmap.data;
+			t[nt].len = (unsigned int)s->cmap.len;
 			nt++;
 			continue;
 		}
 		t[nt].tag = keep_tags[i];
-		t[nt].blob = hb_face_reference_table(sub, keep_tags[i]);
+		t[nt].blob = hb_face_reference_table(s->face, keep_tags[i]);
 		t[nt].p = (const uint8_t *)hb_blob_get_data(t[nt].blob,
 		    &t[nt].len);
 		if (t[nt].len == 0 && keep_tags[i] == TAG('p','r','e','p')) {
@@ -493,25 +540,36 @@ fontsub_make(const struct fontsub_chain *c, int fi,
 		}
 		nt++;
 	}
-	qsort(t, nt, sizeof(t[0]), cmp_table);
-	if (sfnt_write(t, nt, out) != 0)
+	return nt;
+}
+
+int
+fontsub_make(const struct fontsub_chain *c, int fi,
+    const struct fontsub_char *chars, size_t n, struct buf *out,
+    struct err *e)
+{
+	struct subset s = { NULL, NULL, NULL, NULL, BUF_INIT };
+	struct table t[sizeof(keep_tags) / sizeof(keep_tags[0])];
+	unsigned int i, nt;
+	int rc;
+
+	buf_reset(out);
+	if (fi < 0 || fi >= c->n || n == 0)
+		return err_set(e, ERR_INTERNAL, "fontsub_make: bad arguments");
+	if ((rc = fontsub_run_harfbuzz(&s, &c->f[fi], chars, n, e)) != ERR_OK ||
+	    (rc = fontsub_map_chars(&s, &c->f[fi], chars, n, e)) != ERR_OK)
+		goto done;
+	nt = fontsub_gather_tables(&s, t);
+	qsort(t, nt, sizeof(t[0]), fontsub_compare_table);
+	if (fontsub_write_sfnt(t, nt, out) != 0)
 		rc = err_set(e, ERR_NOMEM, "font subset: out of memory");
-	else
-		rc = ERR_OK;
 	for (i = 0; i < nt; i++)
 		if (t[i].blob != NULL)
 			hb_blob_destroy(t[i].blob);
 done:
 	if (rc != ERR_OK)
 		buf_reset(out);
-	buf_free(&cmap);
-	free(ents);
-	if (sub != NULL)
-		hb_face_destroy(sub);
-	if (plan != NULL)
-		hb_subset_plan_destroy(plan);
-	if (in != NULL)
-		hb_subset_input_destroy(in);
+	fontsub_free_subset(&s);
 	return rc;
 }
 

@@ -1,15 +1,5 @@
-/* render.c - one A4 职业技能等级证书 as a PDF (libharu 2.3.0).
- *
- * A document is built in three passes: every string the page will show
- * is composed first and its characters collected (each assigned to the
- * first font of the chain that has it); then one HarfBuzz subset per
- * font needed is loaded into libharu from a memfd; then the page is laid
- * out with widths taken from those subsets. Characters above U+FFFF,
- * which libharu's UTF-8 path cannot carry, are drawn through a Private
- * Use Area stand-in and tagged with /ActualText.
- *
- * Nothing here depends on time, randomness or addresses: the same input
- * gives the same bytes. */
+/* render.c - prints a 职业技能等级证书 as an A4 PDF that looks like the
+ * paper one and is the same bytes every time it is printed. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +16,17 @@
 #include "skillcert/render/render.h"
 #include "skillcert/base/utf8.h"
 #include "skillcert/base/date.h"
+
+/* A document is built in three passes: every string the page will show
+ * is composed first and its characters collected (each assigned to the
+ * first font of the chain that has it); then one HarfBuzz subset per
+ * font needed is loaded into libharu 2.3.0 from a memfd; then the page is
+ * laid out with widths taken from those subsets. Characters above U+FFFF,
+ * which libharu's UTF-8 path cannot carry, are drawn through a Private
+ * Use Area stand-in and tagged with /ActualText.
+ *
+ * Nothing here depends on time, randomness or addresses: the same input
+ * gives the same bytes. */
 
 #define DEFAULT_CHAIN \
 	"/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:" \
@@ -162,7 +163,7 @@ render_fonts_close(struct render_fonts *f)
 /* libharu reports through this callback and then returns an error code;
  * the first report is kept for the message. */
 static void
-hpdf_on_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
+render_keep_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
 {
 	struct hstat *hs = user;
 
@@ -173,7 +174,7 @@ hpdf_on_error(HPDF_STATUS no, HPDF_STATUS detail, void *user)
 }
 
 static int
-hfail(struct doc *d, const char *what)
+render_fail(struct doc *d, const char *what)
 {
 	return err_set(d->e, ERR_INTERNAL, "PDF %s: libharu error 0x%04lX "
 	    "(detail %lu)", what, (unsigned long)d->hs.no,
@@ -183,7 +184,7 @@ hfail(struct doc *d, const char *what)
 /* ---- characters ----------------------------------------------------- */
 
 static int
-cmp_dchar(const void *a, const void *b)
+render_compare_char(const void *a, const void *b)
 {
 	const struct dchar *x = a, *y = b;
 
@@ -191,17 +192,18 @@ cmp_dchar(const void *a, const void *b)
 }
 
 static struct dchar *
-doc_char(const struct doc *d, uint32_t cp)
+render_find_char(const struct doc *d, uint32_t cp)
 {
 	struct dchar key = { cp, 0, 0, 0 };
 
-	return bsearch(&key, d->ch, d->nch, sizeof(*d->ch), cmp_dchar);
+	return bsearch(&key, d->ch, d->nch, sizeof(*d->ch),
+	    render_compare_char);
 }
 
 /* Adds the characters of s (field `field`) to the document's set, each
  * with the first font of the chain that has it. */
 static int
-collect(struct doc *d, const char *field, const char *s)
+render_collect(struct doc *d, const char *field, const char *s)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = strlen(s), i, pos;
@@ -254,7 +256,7 @@ collect(struct doc *d, const char *field, const char *s)
 /* Gives each character above U+FFFF a PUA stand-in not otherwise used
  * in this document (in code point order: deterministic). */
 static int
-assign_pua(struct doc *d)
+render_assign_pua(struct doc *d)
 {
 	uint32_t next = PUA_FIRST;
 	size_t i;
@@ -262,7 +264,7 @@ assign_pua(struct doc *d)
 	for (i = 0; i < d->nch; i++) {
 		if (d->ch[i].cp <= 0xFFFF)
 			continue;
-		while (next <= PUA_LAST && doc_char(d, next) != NULL)
+		while (next <= PUA_LAST && render_find_char(d, next) != NULL)
 			next++;
 		if (next > PUA_LAST)
 			return err_set(d->e, ERR_INVALID, "too many "
@@ -274,7 +276,7 @@ assign_pua(struct doc *d)
 
 /* Subsets, loads and measures every font the document uses. */
 static int
-load_fonts(struct doc *d)
+render_load_fonts(struct doc *d)
 {
 	struct fontsub_char *sc;
 	struct buf ttf = BUF_INIT;
@@ -321,7 +323,7 @@ load_fonts(struct doc *d)
 		tw = HPDF_Font_TextWidth(d->font[d->ch[i].font],
 		    (const HPDF_BYTE *)u8, (HPDF_UINT)len);
 		if (d->hs.no != 0)
-			rc = hfail(d, "measuring text");
+			rc = render_fail(d, "measuring text");
 		d->ch[i].w = (float)tw.width;
 	}
 	buf_free(&ttf);
@@ -332,9 +334,9 @@ load_fonts(struct doc *d)
 /* ---- text ----------------------------------------------------------- */
 
 /* Next character of s[0..n) at *i; 0 at the end. The input was checked
- * by collect(), so decoding cannot fail here. */
+ * by render_collect(), so decoding cannot fail here. */
 static uint32_t
-next_cp(const char *s, size_t n, size_t *i)
+render_next_cp(const char *s, size_t n, size_t *i)
 {
 	uint32_t cp;
 	int len;
@@ -347,41 +349,41 @@ next_cp(const char *s, size_t n, size_t *i)
 }
 
 static float
-adv(const struct doc *d, uint32_t cp, float size)
+render_advance(const struct doc *d, uint32_t cp, float size)
 {
-	const struct dchar *c = doc_char(d, cp);
+	const struct dchar *c = render_find_char(d, cp);
 
 	return c ? c->w * size / 1000.0f : 0;
 }
 
 /* Width of s[0..n) at size with char spacing cs between characters. */
 static float
-text_width(const struct doc *d, const char *s, size_t n, float size,
+render_measure_text(const struct doc *d, const char *s, size_t n, float size,
     float cs)
 {
 	size_t i = 0, k = 0;
 	float w = 0;
 	uint32_t cp;
 
-	while ((cp = next_cp(s, n, &i)) != 0) {
-		w += adv(d, cp, size);
+	while ((cp = render_next_cp(s, n, &i)) != 0) {
+		w += render_advance(d, cp, size);
 		k++;
 	}
 	return k ? w + cs * (float)(k - 1) : 0;
 }
 
 static size_t
-count_cp(const char *s, size_t n)
+render_count_chars(const char *s, size_t n)
 {
 	size_t i = 0, k = 0;
 
-	while (next_cp(s, n, &i) != 0)
+	while (render_next_cp(s, n, &i) != 0)
 		k++;
 	return k;
 }
 
 static int
-content_write(struct doc *d, const char *s)
+render_write_content(struct doc *d, const char *s)
 {
 	HPDF_PageAttr attr = (HPDF_PageAttr)d->page->attr;
 
@@ -391,13 +393,13 @@ content_write(struct doc *d, const char *s)
 /* Opens a marked-content span whose extracted text is s (UTF-16BE in
  * /ActualText); "" makes what follows extract as nothing. */
 static int
-span_begin(struct doc *d, const char *s, size_t n)
+render_begin_span(struct doc *d, const char *s, size_t n)
 {
 	char hex[8 + 64 * 8 + 24] = "/Span <</ActualText <FEFF";
 	size_t i = 0, o = strlen(hex);
 	uint32_t cp;
 
-	while ((cp = next_cp(s, n, &i)) != 0) {
+	while ((cp = render_next_cp(s, n, &i)) != 0) {
 		if (o + 8 + 16 > sizeof(hex))
 			return -1;
 		if (cp > 0xFFFF) /* UTF-16 surrogate pair */
@@ -409,11 +411,11 @@ span_begin(struct doc *d, const char *s, size_t n)
 			    cp);
 	}
 	snprintf(hex + o, sizeof(hex) - o, ">>> BDC\n");
-	return content_write(d, hex);
+	return render_write_content(d, hex);
 }
 
 static int
-set_font(struct doc *d, HPDF_Font f, float size)
+render_set_font(struct doc *d, HPDF_Font f, float size)
 {
 	if (f == d->cur_font && size == d->cur_size)
 		return 0;
@@ -425,13 +427,13 @@ set_font(struct doc *d, HPDF_Font f, float size)
 }
 
 static int
-flush_run(struct doc *d, char *run, size_t *rl, HPDF_Font f, float size)
+render_flush_run(struct doc *d, char *run, size_t *rl, HPDF_Font f, float size)
 {
 	if (*rl == 0)
 		return 0;
 	run[*rl] = '\0';
 	*rl = 0;
-	if (set_font(d, f, size) != 0 ||
+	if (render_set_font(d, f, size) != 0 ||
 	    HPDF_Page_ShowText(d->page, run) != HPDF_OK)
 		return -1;
 	return 0;
@@ -441,7 +443,7 @@ flush_run(struct doc *d, char *run, size_t *rl, HPDF_Font f, float size)
  * font go out as one Tj; a character above U+FFFF goes out alone as its
  * PUA stand-in inside a /Span carrying the real character. */
 static int
-text_draw(struct doc *d, const float m[6], float size, float cs,
+render_show_text(struct doc *d, const float m[6], float size, float cs,
     const char *s, size_t n)
 {
 	char run[256], u8[5];
@@ -455,96 +457,100 @@ text_draw(struct doc *d, const float m[6], float size, float cs,
 		return 0;
 	d->cur_font = NULL;
 	if (HPDF_Page_BeginText(d->page) != HPDF_OK)
-		return hfail(d, "text");
+		return render_fail(d, "text");
 	if (HPDF_Page_SetTextMatrix(d->page, m[0], m[1], m[2], m[3], m[4],
 	    m[5]) != HPDF_OK || HPDF_Page_SetCharSpace(d->page, cs) != HPDF_OK)
 		goto out;
-	for (at = i; (cp = next_cp(s, n, &i)) != 0; at = i) {
-		if ((c = doc_char(d, cp)) == NULL)
+	for (at = i; (cp = render_next_cp(s, n, &i)) != 0; at = i) {
+		if ((c = render_find_char(d, cp)) == NULL)
 			goto out;
 		len = utf8_encode(c->as, u8);
 		if (cp > 0xFFFF) {
-			if (flush_run(d, run, &rl, rf, size) != 0)
+			if (render_flush_run(d, run, &rl, rf, size) != 0)
 				goto out;
 			u8[len] = '\0';
-			if (span_begin(d, s + at, i - at) != 0 ||
-			    set_font(d, d->font[c->font], size) != 0 ||
+			if (render_begin_span(d, s + at, i - at) != 0 ||
+			    render_set_font(d, d->font[c->font], size) != 0 ||
 			    HPDF_Page_ShowText(d->page, u8) != HPDF_OK ||
-			    content_write(d, "EMC\n") != 0)
+			    render_write_content(d, "EMC\n") != 0)
 				goto out;
 			continue;
 		}
 		if (d->font[c->font] != rf || rl + (size_t)len >= sizeof(run)) {
-			if (flush_run(d, run, &rl, rf, size) != 0)
+			if (render_flush_run(d, run, &rl, rf, size) != 0)
 				goto out;
 			rf = d->font[c->font];
 		}
 		memcpy(run + rl, u8, (size_t)len);
 		rl += (size_t)len;
 	}
-	if (flush_run(d, run, &rl, rf, size) != 0)
+	if (render_flush_run(d, run, &rl, rf, size) != 0)
 		goto out;
 	rc = 0;
 out:
 	if (HPDF_Page_EndText(d->page) != HPDF_OK)
 		rc = -1;
-	return rc == 0 ? 0 : hfail(d, "text");
+	return rc == 0 ? 0 : render_fail(d, "text");
 }
 
 static int
-text_at(struct doc *d, float x, float y, float size, float cs,
+render_show_at(struct doc *d, float x, float y, float size, float cs,
     const char *s, size_t n)
 {
 	const float m[6] = { 1, 0, 0, 1, x, y };
 
-	return text_draw(d, m, size, cs, s, n);
+	return render_show_text(d, m, size, cs, s, n);
 }
 
 /* Letter-spaced text (title, badge, caption) stays one word when
  * extracted: the spacing would otherwise read as spaces. */
 static int
-text_spaced(struct doc *d, float x, float y, float size, float cs,
+render_show_spaced(struct doc *d, float x, float y, float size, float cs,
     const char *s, size_t n)
 {
 	int rc;
 
 	if (cs <= 0)
-		return text_at(d, x, y, size, cs, s, n);
-	if (span_begin(d, s, n) != 0)
-		return hfail(d, "text");
-	if ((rc = text_at(d, x, y, size, cs, s, n)) != 0)
+		return render_show_at(d, x, y, size, cs, s, n);
+	if (render_begin_span(d, s, n) != 0)
+		return render_fail(d, "text");
+	if ((rc = render_show_at(d, x, y, size, cs, s, n)) != 0)
 		return rc;
-	return content_write(d, "EMC\n") == 0 ? 0 : hfail(d, "text");
+	if (render_write_content(d, "EMC\n") != 0)
+		return render_fail(d, "text");
+	return 0;
 }
 
 static int
-text_centred(struct doc *d, float cx, float y, float size, float cs,
+render_show_centred(struct doc *d, float cx, float y, float size, float cs,
     const char *s)
 {
 	size_t n = strlen(s);
+	float w = render_measure_text(d, s, n, size, cs);
 
-	return text_spaced(d, cx - text_width(d, s, n, size, cs) / 2, y, size,
-	    cs, s, n);
+	return render_show_spaced(d, cx - w / 2, y, size, cs, s, n);
 }
 
 /* Draws s spread over exactly width w (the 姓　　名 look of forms); the
  * span keeps it one word for text extraction despite the spacing. */
 static int
-text_justified(struct doc *d, float x, float y, float w, float size,
+render_show_justified(struct doc *d, float x, float y, float w, float size,
     const char *s)
 {
-	size_t n = strlen(s), k = count_cp(s, n);
-	float nat = text_width(d, s, n, size, 0);
+	size_t n = strlen(s), k = render_count_chars(s, n);
+	float nat = render_measure_text(d, s, n, size, 0);
 	int rc;
 
 	if (k < 2)
-		return text_at(d, x + (w - nat) / 2, y, size, 0, s, n);
-	if (span_begin(d, s, n) != 0)
-		return hfail(d, "label");
-	if ((rc = text_at(d, x, y, size, (w - nat) / (float)(k - 1), s, n)) !=
-	    0)
+		return render_show_at(d, x + (w - nat) / 2, y, size, 0, s, n);
+	if (render_begin_span(d, s, n) != 0)
+		return render_fail(d, "label");
+	if ((rc = render_show_at(d, x, y, size, (w - nat) / (float)(k - 1), s,
+	    n)) != 0)
 		return rc;
-	return content_write(d, "EMC\n") == 0 ? 0 : hfail(d, "label");
+	if (render_write_content(d, "EMC\n") != 0)
+		return render_fail(d, "label");
+	return 0;
 }
 
 /* Line breaking for Chinese (HPDF_Page_TextRect breaks only at spaces).
@@ -552,7 +558,7 @@ text_justified(struct doc *d, float x, float y, float w, float size,
  * opening punctuation at a line end, or split a run of ASCII letters
  * and digits or a middle-dot name unless nothing else fits. */
 static int
-is_closing(uint32_t c)
+render_is_closing(uint32_t c)
 {
 	return c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B ||
 	    c == 0xFF1A || c == 0xFF1F || c == 0xFF01 || c == 0xFF09 ||
@@ -563,7 +569,7 @@ is_closing(uint32_t c)
 }
 
 static int
-is_opening(uint32_t c)
+render_is_opening(uint32_t c)
 {
 	return c == 0xFF08 || c == 0x300A || c == 0x300C || c == 0x300E ||
 	    c == 0x201C || c == 0x2018 || c == 0x3010 || c == '(' ||
@@ -571,7 +577,7 @@ is_opening(uint32_t c)
 }
 
 static int
-is_word(uint32_t c)
+render_is_word(uint32_t c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
 	    (c >= 'a' && c <= 'z');
@@ -584,7 +590,7 @@ struct line {
 /* Breaks s into lines no wider than w (the first line first_w). Stores
  * up to max lines and returns how many were needed. */
 static size_t
-text_wrap(const struct doc *d, const char *s, float size, float first_w,
+render_wrap_text(const struct doc *d, const char *s, float size, float first_w,
     float w, struct line *ln, size_t max)
 {
 	size_t n = strlen(s), i = 0, start = 0, brk = 0, count = 0, at;
@@ -593,11 +599,12 @@ text_wrap(const struct doc *d, const char *s, float size, float first_w,
 
 	while (i < n) {
 		at = i;
-		cp = next_cp(s, n, &i);
-		if (at > start && !is_closing(cp) && !is_opening(prev) &&
-		    !(is_word(prev) && is_word(cp)))
+		cp = render_next_cp(s, n, &i);
+		if (at > start && !render_is_closing(cp) &&
+		    !render_is_opening(prev) &&
+		    !(render_is_word(prev) && render_is_word(cp)))
 			brk = at;
-		cur += adv(d, cp, size);
+		cur += render_advance(d, cp, size);
 		if (cur > lim + 0.01f && at > start) {
 			size_t end = brk > start ? brk : at;
 
@@ -631,13 +638,13 @@ text_wrap(const struct doc *d, const char *s, float size, float first_w,
 /* ---- drawing -------------------------------------------------------- */
 
 static HPDF_STATUS
-rgb_fill(struct doc *d, float r, float g, float b)
+render_set_fill(struct doc *d, float r, float g, float b)
 {
 	return HPDF_Page_SetRGBFill(d->page, r, g, b);
 }
 
 static HPDF_STATUS
-rgb_stroke(struct doc *d, float r, float g, float b)
+render_set_stroke(struct doc *d, float r, float g, float b)
 {
 	return HPDF_Page_SetRGBStroke(d->page, r, g, b);
 }
@@ -651,7 +658,7 @@ rgb_stroke(struct doc *d, float r, float g, float b)
 
 /* A small square knot (回纹) at a frame corner; sx, sy point inwards. */
 static HPDF_STATUS
-corner_knot(struct doc *d, float x, float y, float sx, float sy)
+render_draw_knot(struct doc *d, float x, float y, float sx, float sy)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS r = 0;
@@ -669,13 +676,13 @@ corner_knot(struct doc *d, float x, float y, float sx, float sy)
 }
 
 static int
-draw_border(struct doc *d)
+render_draw_border(struct doc *d)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS r = 0;
 	float k;
 
-	r |= rgb_stroke(d, RED_BORDER);
+	r |= render_set_stroke(d, RED_BORDER);
 	r |= HPDF_Page_SetLineWidth(p, 3.6f);
 	r |= HPDF_Page_Rectangle(p, FRAME_OUT, FRAME_OUT,
 	    PAGE_W - 2 * FRAME_OUT, PAGE_H - 2 * FRAME_OUT);
@@ -685,44 +692,44 @@ draw_border(struct doc *d)
 	    PAGE_W - 2 * FRAME_MID, PAGE_H - 2 * FRAME_MID);
 	r |= HPDF_Page_Stroke(p);
 	/* gold inner line with corner knots */
-	r |= rgb_stroke(d, GOLD);
-	r |= rgb_fill(d, GOLD);
+	r |= render_set_stroke(d, GOLD);
+	r |= render_set_fill(d, GOLD);
 	r |= HPDF_Page_SetLineWidth(p, 1.2f);
 	r |= HPDF_Page_Rectangle(p, FRAME_IN, FRAME_IN,
 	    PAGE_W - 2 * FRAME_IN, PAGE_H - 2 * FRAME_IN);
 	r |= HPDF_Page_Stroke(p);
 	k = FRAME_IN + 5.0f;
 	r |= HPDF_Page_SetLineWidth(p, 1.0f);
-	r |= corner_knot(d, k, k, 1, 1);
-	r |= corner_knot(d, PAGE_W - k, k, -1, 1);
-	r |= corner_knot(d, k, PAGE_H - k, 1, -1);
-	r |= corner_knot(d, PAGE_W - k, PAGE_H - k, -1, -1);
+	r |= render_draw_knot(d, k, k, 1, 1);
+	r |= render_draw_knot(d, PAGE_W - k, k, -1, 1);
+	r |= render_draw_knot(d, k, PAGE_H - k, 1, -1);
+	r |= render_draw_knot(d, PAGE_W - k, PAGE_H - k, -1, -1);
 	r |= HPDF_Page_Stroke(p);
-	return r != HPDF_OK || d->hs.no ? hfail(d, "border") : 0;
+	return r != HPDF_OK || d->hs.no ? render_fail(d, "border") : 0;
 }
 
 /* Title, with a gold rule and diamond under it. */
 static int
-draw_title(struct doc *d)
+render_draw_title(struct doc *d)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS r = 0;
 	float cx = PAGE_W / 2, y = TITLE_Y - 24.0f;
 	int rc;
 
-	r |= rgb_fill(d, TITLE_RED);
-	r |= rgb_stroke(d, TITLE_RED);
+	r |= render_set_fill(d, TITLE_RED);
+	r |= render_set_stroke(d, TITLE_RED);
 	r |= HPDF_Page_SetLineWidth(p, 0.7f);
 	/* fill then stroke: a heavier stroke than the regular face has */
 	r |= HPDF_Page_SetTextRenderingMode(p, HPDF_FILL_THEN_STROKE);
 	if (r != HPDF_OK)
-		return hfail(d, "title");
-	if ((rc = text_centred(d, cx, TITLE_Y, TITLE_SIZE, TITLE_CS,
+		return render_fail(d, "title");
+	if ((rc = render_show_centred(d, cx, TITLE_Y, TITLE_SIZE, TITLE_CS,
 	    TITLE)) != 0)
 		return rc;
 	r |= HPDF_Page_SetTextRenderingMode(p, HPDF_FILL);
-	r |= rgb_stroke(d, GOLD);
-	r |= rgb_fill(d, GOLD);
+	r |= render_set_stroke(d, GOLD);
+	r |= render_set_fill(d, GOLD);
 	r |= HPDF_Page_SetLineWidth(p, 1.0f);
 	r |= HPDF_Page_MoveTo(p, cx - 150, y);
 	r |= HPDF_Page_LineTo(p, cx - 9, y);
@@ -735,13 +742,13 @@ draw_title(struct doc *d)
 	r |= HPDF_Page_LineTo(p, cx, y - 4);
 	r |= HPDF_Page_ClosePath(p);
 	r |= HPDF_Page_Fill(p);
-	return r != HPDF_OK || d->hs.no ? hfail(d, "title") : 0;
+	return r != HPDF_OK || d->hs.no ? render_fail(d, "title") : 0;
 }
 
 /* The body sentence, first line indented two characters; returns the
  * baseline below its last line through *y. */
 static int
-draw_body(struct doc *d, const char *body, float *y)
+render_draw_body(struct doc *d, const char *body, float *y)
 {
 	struct line ln[6];
 	float size = BODY_SIZE, indent;
@@ -750,7 +757,7 @@ draw_body(struct doc *d, const char *body, float *y)
 
 	for (;;) {
 		indent = 2 * size; /* two ideographs, one em each */
-		n = text_wrap(d, body, size, TEXT_R - TEXT_L - indent,
+		n = render_wrap_text(d, body, size, TEXT_R - TEXT_L - indent,
 		    TEXT_R - TEXT_L, ln, 6);
 		if (n <= 4 || size <= VALUE_MIN)
 			break;
@@ -759,10 +766,10 @@ draw_body(struct doc *d, const char *body, float *y)
 	if (n > 6)
 		return err_set(d->e, ERR_INVALID, "certificate text too long "
 		    "to print");
-	if (rgb_fill(d, INK) != HPDF_OK)
-		return hfail(d, "body");
+	if (render_set_fill(d, INK) != HPDF_OK)
+		return render_fail(d, "body");
 	for (i = 0; i < n; i++) {
-		if ((rc = text_at(d, TEXT_L + (i == 0 ? indent : 0),
+		if ((rc = render_show_at(d, TEXT_L + (i == 0 ? indent : 0),
 		    *y - BODY_LEAD * (float)i, size, 0, body + ln[i].off,
 		    ln[i].len)) != 0)
 			return rc;
@@ -775,7 +782,7 @@ draw_body(struct doc *d, const char *body, float *y)
  * short of the photo. Notes the organization and date baselines (for
  * the seal) and the last baseline. */
 static int
-draw_table(struct doc *d, const struct strings *st, float y0,
+render_draw_table(struct doc *d, const struct strings *st, float y0,
     float photo_bottom, float *org_y, float *date_y, float *end_y)
 {
 	HPDF_Page p = d->page;
@@ -789,8 +796,8 @@ draw_table(struct doc *d, const struct strings *st, float y0,
 		/* rows beside the photo stop short of it */
 		right = y > photo_bottom - 6 ? PHOTO_X - 14 : TEXT_R;
 		for (size = VALUE_SIZE; ; size -= 0.5f) {
-			n = text_wrap(d, st->val[row], size, right - VALUE_X,
-			    right - VALUE_X, ln, VALUE_LINES);
+			n = render_wrap_text(d, st->val[row], size,
+			    right - VALUE_X, right - VALUE_X, ln, VALUE_LINES);
 			if (n <= 1 || (n <= VALUE_LINES && size <= 12.0f) ||
 			    size <= VALUE_MIN)
 				break;
@@ -798,13 +805,13 @@ draw_table(struct doc *d, const struct strings *st, float y0,
 		if (n > VALUE_LINES)
 			return err_set(d->e, ERR_INVALID, "%s is too long to "
 			    "print on one certificate", labels[row]);
-		if (rgb_fill(d, INK) != HPDF_OK)
-			return hfail(d, "table");
-		if ((rc = text_justified(d, TEXT_L, y, LABEL_W, LABEL_SIZE,
-		    labels[row])) != 0)
+		if (render_set_fill(d, INK) != HPDF_OK)
+			return render_fail(d, "table");
+		if ((rc = render_show_justified(d, TEXT_L, y, LABEL_W,
+		    LABEL_SIZE, labels[row])) != 0)
 			return rc;
-		if ((rc = text_at(d, TEXT_L + LABEL_W + 3, y, LABEL_SIZE, 0,
-		    "：", strlen("："))) != 0)
+		if ((rc = render_show_at(d, TEXT_L + LABEL_W + 3, y, LABEL_SIZE,
+		    0, "：", strlen("："))) != 0)
 			return rc;
 		if (row == ROW_ORG)
 			*org_y = y;
@@ -813,17 +820,17 @@ draw_table(struct doc *d, const struct strings *st, float y0,
 		for (i = 0; i < n; i++) {
 			float ly = y - ROW_LEAD * (float)i;
 
-			if ((rc = text_at(d, VALUE_X, ly, size, 0,
+			if ((rc = render_show_at(d, VALUE_X, ly, size, 0,
 			    st->val[row] + ln[i].off, ln[i].len)) != 0)
 				return rc;
 			/* a rule under each line of the value, as on a form */
-			r = rgb_stroke(d, RULE_GREY);
+			r = render_set_stroke(d, RULE_GREY);
 			r |= HPDF_Page_SetLineWidth(p, 0.5f);
 			r |= HPDF_Page_MoveTo(p, VALUE_X - 4, ly - 5);
 			r |= HPDF_Page_LineTo(p, right, ly - 5);
 			r |= HPDF_Page_Stroke(p);
 			if (r != HPDF_OK)
-				return hfail(d, "table");
+				return render_fail(d, "table");
 		}
 		y -= ROW_PITCH + ROW_LEAD * (float)(n - 1);
 	}
@@ -834,7 +841,7 @@ draw_table(struct doc *d, const struct strings *st, float y0,
 /* ---- images --------------------------------------------------------- */
 
 static int
-image_load(struct doc *d, const uint8_t *p, size_t n, const char *what,
+render_load_image(struct doc *d, const uint8_t *p, size_t n, const char *what,
     HPDF_Image *img)
 {
 	struct image_info info;
@@ -867,7 +874,8 @@ image_load(struct doc *d, const uint8_t *p, size_t n, const char *what,
 
 /* Draws img inside the box, aspect kept, centred. */
 static HPDF_STATUS
-image_fit(struct doc *d, HPDF_Image img, float x, float y, float w, float h)
+render_fit_image(struct doc *d, HPDF_Image img, float x, float y, float w,
+    float h)
 {
 	float iw = (float)HPDF_Image_GetWidth(img);
 	float ih = (float)HPDF_Image_GetHeight(img);
@@ -878,7 +886,7 @@ image_fit(struct doc *d, HPDF_Image img, float x, float y, float w, float h)
 }
 
 static int
-draw_photo(struct doc *d, const struct render_input *in, float top)
+render_draw_photo(struct doc *d, const struct render_input *in, float top)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS r = 0;
@@ -887,38 +895,38 @@ draw_photo(struct doc *d, const struct render_input *in, float top)
 	int rc;
 
 	if (in->photo != NULL && in->photo_len > 0) {
-		if ((rc = image_load(d, in->photo, in->photo_len, "photo",
-		    &img)) != ERR_OK)
+		if ((rc = render_load_image(d, in->photo, in->photo_len,
+		    "photo", &img)) != ERR_OK)
 			return rc;
-		r |= image_fit(d, img, PHOTO_X, y, PHOTO_W, PHOTO_H);
-		r |= rgb_stroke(d, RULE_GREY);
+		r |= render_fit_image(d, img, PHOTO_X, y, PHOTO_W, PHOTO_H);
+		r |= render_set_stroke(d, RULE_GREY);
 		r |= HPDF_Page_SetLineWidth(p, 0.5f);
 		r |= HPDF_Page_Rectangle(p, PHOTO_X, y, PHOTO_W, PHOTO_H);
 		r |= HPDF_Page_Stroke(p);
-		return r != HPDF_OK || d->hs.no ? hfail(d, "photo") : 0;
+		return r != HPDF_OK || d->hs.no ? render_fail(d, "photo") : 0;
 	}
 	/* placeholder: where the 1-inch photo is pasted on paper */
 	{
 		static const HPDF_UINT16 dash[] = { 3, 2 };
 
-		r |= rgb_stroke(d, RULE_GREY);
+		r |= render_set_stroke(d, RULE_GREY);
 		r |= HPDF_Page_SetLineWidth(p, 0.7f);
 		r |= HPDF_Page_SetDash(p, dash, 2, 0);
 		r |= HPDF_Page_Rectangle(p, PHOTO_X, y, PHOTO_W, PHOTO_H);
 		r |= HPDF_Page_Stroke(p);
 		r |= HPDF_Page_SetDash(p, NULL, 0, 0);
-		r |= rgb_fill(d, RULE_GREY);
+		r |= render_set_fill(d, RULE_GREY);
 	}
 	if (r != HPDF_OK || d->hs.no)
-		return hfail(d, "photo box");
-	return text_centred(d, PHOTO_X + PHOTO_W / 2, y + PHOTO_H / 2 - 5,
-	    13.0f, 4.0f, PHOTO_HINT);
+		return render_fail(d, "photo box");
+	return render_show_centred(d, PHOTO_X + PHOTO_W / 2,
+	    y + PHOTO_H / 2 - 5, 13.0f, 4.0f, PHOTO_HINT);
 }
 
 /* ---- QR ------------------------------------------------------------- */
 
 static int
-draw_qr(struct doc *d, const char *url, const char *query)
+render_draw_qr(struct doc *d, const char *url, const char *query)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS r = 0;
@@ -936,7 +944,7 @@ draw_qr(struct doc *d, const char *url, const char *query)
 	 * of dark modules, one fill for all. */
 	r |= HPDF_Page_GSave(p);
 	r |= HPDF_Page_Concat(p, mod, 0, 0, -mod, QR_X, QR_Y + QR_SIZE);
-	r |= rgb_fill(d, 0, 0, 0);
+	r |= render_set_fill(d, 0, 0, 0);
 	for (y = 0; y < q.width; y++) {
 		for (x = 0; x < q.width; ) {
 			if (!q.modules[y * q.width + x]) {
@@ -954,32 +962,32 @@ draw_qr(struct doc *d, const char *url, const char *query)
 	r |= HPDF_Page_GRestore(p);
 	qr_free(&q);
 	if (r != HPDF_OK || d->hs.no)
-		return hfail(d, "QR");
+		return render_fail(d, "QR");
 	/* The same URL as a link over the symbol: a click opens it, and
 	 * `skillcert verify` reads it from the file without decoding pixels. */
 	{
 		HPDF_Rect rect = { QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE };
 		HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(p, rect, url);
 		if (a == NULL || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
-			return hfail(d, "QR link");
+			return render_fail(d, "QR link");
 	}
 	/* caption below the quiet zone (4 modules) */
-	r |= rgb_fill(d, INK);
+	r |= render_set_fill(d, INK);
 	if (r != HPDF_OK)
-		return hfail(d, "QR");
-	if ((rc = text_centred(d, QR_X + QR_SIZE / 2, QR_Y - 4 * mod - 12,
-	    11.0f, 3.0f, QR_CAPTION)) != 0)
+		return render_fail(d, "QR");
+	if ((rc = render_show_centred(d, QR_X + QR_SIZE / 2,
+	    QR_Y - 4 * mod - 12, 11.0f, 3.0f, QR_CAPTION)) != 0)
 		return rc;
 	/* query address to the right of the symbol */
 	tx = QR_X + QR_SIZE + 6 * mod;
 	ty = QR_Y + QR_SIZE / 2 + 4;
-	if ((rc = text_at(d, tx, ty, 11.0f, 0, QUERY_LABEL,
+	if ((rc = render_show_at(d, tx, ty, 11.0f, 0, QUERY_LABEL,
 	    strlen(QUERY_LABEL))) != 0)
 		return rc;
-	n = text_wrap(d, query, 10.5f, TEXT_R - tx, TEXT_R - tx, ln, 3);
+	n = render_wrap_text(d, query, 10.5f, TEXT_R - tx, TEXT_R - tx, ln, 3);
 	for (i = 0; i < n && i < 3; i++)
-		if ((rc = text_at(d, tx, ty - 16 - 14 * (float)i, 10.5f, 0,
-		    query + ln[i].off, ln[i].len)) != 0)
+		if ((rc = render_show_at(d, tx, ty - 16 - 14 * (float)i, 10.5f,
+		    0, query + ln[i].off, ln[i].len)) != 0)
 			return rc;
 	return 0;
 }
@@ -987,7 +995,7 @@ draw_qr(struct doc *d, const char *url, const char *query)
 /* ---- seal ----------------------------------------------------------- */
 
 static HPDF_STATUS
-star(struct doc *d, float cx, float cy, float ro)
+render_draw_star(struct doc *d, float cx, float cy, float ro)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS r = 0;
@@ -1010,100 +1018,146 @@ star(struct doc *d, float cx, float cy, float ro)
 	return r;
 }
 
-/* The organization's electronic seal: ring, name along the upper arc,
- * one character at a time rotated to face outwards, star in the middle.
- * Printed with multiply blending so the text under it stays legible. */
+/* How the organization's name goes round its seal. */
+struct seal_fit {
+	float size;     /* type size */
+	float hs;       /* horizontal scale: below 1, condensed */
+	float gap;      /* between characters, along the arc */
+	float rt;       /* baseline radius */
+	float span;     /* angle the name covers */
+};
+
+/* Ring and star of the seal, printed with multiply blending so the text
+ * under it stays legible; leaves that graphics state open and text set
+ * up for the name. */
 static int
-draw_seal(struct doc *d, const char *org, float cx, float cy)
+render_begin_seal(struct doc *d, float cx, float cy)
 {
 	HPDF_Page p = d->page;
 	HPDF_ExtGState gs;
 	HPDF_STATUS r = 0;
-	size_t n = strlen(org), k = count_cp(org, n), i, at;
-	float size = 16.5f, hs = 1.0f, gap, arc, rt, span, th, w, a;
-	float m[6];
-	uint32_t cp;
-	char u8[5];
-	int rc, len;
 
 	if ((gs = HPDF_CreateExtGState(d->pdf)) == NULL ||
 	    HPDF_ExtGState_SetBlendMode(gs, HPDF_BM_MULTIPLY) != HPDF_OK ||
 	    HPDF_ExtGState_SetAlphaFill(gs, 0.92f) != HPDF_OK ||
 	    HPDF_ExtGState_SetAlphaStroke(gs, 0.92f) != HPDF_OK)
-		return hfail(d, "seal");
+		return render_fail(d, "seal");
 	r |= HPDF_Page_GSave(p);
 	r |= HPDF_Page_SetExtGState(p, gs);
-	r |= rgb_stroke(d, SEAL_RED);
-	r |= rgb_fill(d, SEAL_RED);
+	r |= render_set_stroke(d, SEAL_RED);
+	r |= render_set_fill(d, SEAL_RED);
 	r |= HPDF_Page_SetLineWidth(p, 3.4f);
 	r |= HPDF_Page_Circle(p, cx, cy, SEAL_R - 1.7f);
 	r |= HPDF_Page_Stroke(p);
-	r |= star(d, cx, cy, SEAL_R * 0.30f);
+	r |= render_draw_star(d, cx, cy, SEAL_R * 0.30f);
 	/* a hairline round each glyph: cut-seal strokes are heavy */
 	r |= HPDF_Page_SetLineWidth(p, 0.4f);
 	r |= HPDF_Page_SetTextRenderingMode(p, HPDF_FILL_THEN_STROKE);
 	/* The seal is a picture: an empty /ActualText keeps its letters
 	 * out of text extraction, where they would scatter the page's
 	 * lines (the organization is in the table as text). */
-	if (r != HPDF_OK || d->hs.no || span_begin(d, "", 0) != 0)
-		return hfail(d, "seal");
+	if (r != HPDF_OK || d->hs.no || render_begin_span(d, "", 0) != 0)
+		return render_fail(d, "seal");
+	return 0;
+}
 
-	/* Fit the name into at most 260 degrees of arc: smaller type down
-	 * to 9 pt, then condensed characters (as cut seals of long names
-	 * are), then smaller still. Short names spread out to 150 degrees. */
+/* Fits the name (n bytes, k characters) into at most 260 degrees of arc:
+ * smaller type down to 9 pt, then condensed characters (as cut seals of
+ * long names are), then smaller still. Short names spread out to 150
+ * degrees. */
+static void
+render_fit_seal(const struct doc *d, const char *org, size_t n, size_t k,
+    struct seal_fit *f)
+{
+	float arc;
+
+	f->size = 16.5f;
+	f->hs = 1.0f;
 	for (;;) {
-		rt = SEAL_R - 6.0f - size * 0.86f; /* baseline radius */
-		gap = size * 0.12f * hs;
-		arc = text_width(d, org, n, size, 0) * hs +
-		    gap * (float)(k - 1);
-		span = arc / rt;
-		if (span <= SEAL_SPAN_MAX)
+		f->rt = SEAL_R - 6.0f - f->size * 0.86f; /* baseline radius */
+		f->gap = f->size * 0.12f * f->hs;
+		arc = render_measure_text(d, org, n, f->size, 0) * f->hs +
+		    f->gap * (float)(k - 1);
+		f->span = arc / f->rt;
+		if (f->span <= SEAL_SPAN_MAX)
 			break;
-		if (size > 9.0f)
-			size -= 0.5f;
-		else if (hs > 0.5f)
-			hs = fmaxf(0.5f, hs * SEAL_SPAN_MAX / span);
-		else if (size > 6.0f)
-			size -= 0.5f;
+		if (f->size > 9.0f)
+			f->size -= 0.5f;
+		else if (f->hs > 0.5f)
+			f->hs = fmaxf(0.5f, f->hs * SEAL_SPAN_MAX / f->span);
+		else if (f->size > 6.0f)
+			f->size -= 0.5f;
 		else
 			break;
 	}
-	if (k >= 4 && span < SEAL_SPAN_MIN) {
-		gap += (SEAL_SPAN_MIN - span) * rt / (float)(k - 1);
-		span = SEAL_SPAN_MIN;
+	if (k >= 4 && f->span < SEAL_SPAN_MIN) {
+		f->gap += (SEAL_SPAN_MIN - f->span) * f->rt / (float)(k - 1);
+		f->span = SEAL_SPAN_MIN;
 	}
-	th = (float)M_PI / 2 + span / 2; /* where the first character starts */
+}
+
+/* The name along the upper arc, centred on the top, one character at a
+ * time rotated to face outwards. */
+static int
+render_draw_seal_name(struct doc *d, const char *org, size_t n, float cx,
+    float cy, const struct seal_fit *f)
+{
+	float th = (float)M_PI / 2 + f->span / 2; /* where the name starts */
+	float m[6], w, a;
+	size_t i, at;
+	uint32_t cp;
+	char u8[5];
+	int rc, len;
+
 	for (i = 0; i < n; ) {
 		at = i;
-		cp = next_cp(org, n, &i);
-		w = adv(d, cp, size) * hs;
-		a = th - (w / 2) / rt; /* angle of this character's centre */
+		cp = render_next_cp(org, n, &i);
+		w = render_advance(d, cp, f->size) * f->hs;
+		a = th - (w / 2) / f->rt; /* angle of this character's centre */
 		/* baseline-left point: the centre on the arc, back half a
 		 * width along the clockwise tangent; x axis of the character
 		 * along that tangent, y axis pointing out of the circle */
-		m[0] = hs * sinf(a);
-		m[1] = -hs * cosf(a);
+		m[0] = f->hs * sinf(a);
+		m[1] = -f->hs * cosf(a);
 		m[2] = cosf(a);
 		m[3] = sinf(a);
-		m[4] = cx + rt * cosf(a) - (w / 2) * sinf(a);
-		m[5] = cy + rt * sinf(a) + (w / 2) * cosf(a);
+		m[4] = cx + f->rt * cosf(a) - (w / 2) * sinf(a);
+		m[5] = cy + f->rt * sinf(a) + (w / 2) * cosf(a);
 		len = (int)(i - at);
 		memcpy(u8, org + at, (size_t)len);
 		u8[len] = '\0';
-		if ((rc = text_draw(d, m, size, 0, u8, (size_t)len)) != 0)
+		if ((rc = render_show_text(d, m, f->size, 0, u8,
+		    (size_t)len)) != 0)
 			return rc;
-		th -= (w + gap) / rt;
+		th -= (w + f->gap) / f->rt;
 	}
-	if (content_write(d, "EMC\n") != 0 ||
-	    HPDF_Page_GRestore(p) != HPDF_OK)
-		return hfail(d, "seal");
+	return 0;
+}
+
+/* The organization's electronic seal: ring, render_draw_star, and its name. */
+static int
+render_draw_seal(struct doc *d, const char *org, float cx, float cy)
+{
+	size_t n = strlen(org), k = render_count_chars(org, n);
+	struct seal_fit f;
+	int rc;
+
+	if ((rc = render_begin_seal(d, cx, cy)) != 0)
+		return rc;
+	render_fit_seal(d, org, n, k, &f);
+	if ((rc = render_draw_seal_name(d, org, n, cx, cy, &f)) != 0)
+		return rc;
+	if (render_write_content(d, "EMC\n") != 0 ||
+	    HPDF_Page_GRestore(d->page) != HPDF_OK)
+		return render_fail(d, "seal");
 	return 0;
 }
 
 /* ---- brand mark ----------------------------------------------------- */
 
 static HPDF_STATUS
-round_rect(struct doc *d, float x, float y, float w, float h, float r)
+render_add_round_rect(struct doc *d, float x, float y, float w, float h,
+    float r)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS s = 0;
@@ -1128,7 +1182,7 @@ round_rect(struct doc *d, float x, float y, float w, float h, float r)
 /* Regional brand mark (江西表嫂 …) in the top right corner: the given
  * artwork, or a red rounded badge with ribbon tails and the mark text. */
 static int
-draw_brand(struct doc *d, const char *brand, const char *art)
+render_draw_brand(struct doc *d, const char *brand, const char *art)
 {
 	HPDF_Page p = d->page;
 	HPDF_STATUS r = 0;
@@ -1145,23 +1199,24 @@ draw_brand(struct doc *d, const char *brand, const char *art)
 			return err_set(d->e, ERR_NOTFOUND, "brand artwork %s: "
 			    "cannot read it", art);
 		}
-		rc = image_load(d, b.data, b.len, "brand artwork", &img);
+		rc = render_load_image(d, b.data, b.len, "brand artwork", &img);
 		buf_free(&b);
 		if (rc != ERR_OK)
 			return rc;
-		if (image_fit(d, img, xr - 110, top - 44, 110, 44) != HPDF_OK)
-			return hfail(d, "brand artwork");
+		if (render_fit_image(d, img, xr - 110, top - 44, 110, 44) !=
+		    HPDF_OK)
+			return render_fail(d, "brand artwork");
 		return 0;
 	}
-	tw = text_width(d, brand, strlen(brand), size, cs);
+	tw = render_measure_text(d, brand, strlen(brand), size, cs);
 	while (tw > 150 && size > 8) {
 		size -= 0.5f;
-		tw = text_width(d, brand, strlen(brand), size, cs);
+		tw = render_measure_text(d, brand, strlen(brand), size, cs);
 	}
 	w = tw + 28;
 	x = xr - w;
 	y = top - h;
-	r |= rgb_fill(d, TITLE_RED);
+	r |= render_set_fill(d, TITLE_RED);
 	/* ribbon tails behind the badge */
 	r |= HPDF_Page_MoveTo(p, x + 10, y + 4);
 	r |= HPDF_Page_LineTo(p, x + 4, y - 10);
@@ -1176,23 +1231,24 @@ draw_brand(struct doc *d, const char *brand, const char *art)
 	r |= HPDF_Page_LineTo(p, x + w - 22, y + 4);
 	r |= HPDF_Page_ClosePath(p);
 	r |= HPDF_Page_Fill(p);
-	r |= round_rect(d, x, y, w, h, 7);
+	r |= render_add_round_rect(d, x, y, w, h, 7);
 	r |= HPDF_Page_Fill(p);
-	r |= rgb_stroke(d, GOLD);
+	r |= render_set_stroke(d, GOLD);
 	r |= HPDF_Page_SetLineWidth(p, 0.9f);
-	r |= round_rect(d, x + 2.5f, y + 2.5f, w - 5, h - 5, 5);
+	r |= render_add_round_rect(d, x + 2.5f, y + 2.5f, w - 5, h - 5, 5);
 	r |= HPDF_Page_Stroke(p);
-	r |= rgb_fill(d, 1, 1, 1);
+	r |= render_set_fill(d, 1, 1, 1);
 	if (r != HPDF_OK || d->hs.no)
-		return hfail(d, "brand mark");
-	return text_spaced(d, x + (w - tw) / 2, y + (h - size * 0.72f) / 2,
-	    size, cs, brand, strlen(brand));
+		return render_fail(d, "brand mark");
+	return render_show_spaced(d, x + (w - tw) / 2,
+	    y + (h - size * 0.72f) / 2, size, cs, brand, strlen(brand));
 }
 
 /* ---- document ------------------------------------------------------- */
 
 static int
-check_field(struct err *e, const char *label, const char *s, int required)
+render_check_field(struct err *e, const char *label, const char *s,
+    int required)
 {
 	if (s == NULL || *s == '\0')
 		return required ? err_set(e, ERR_INVALID, "%s is empty",
@@ -1204,7 +1260,7 @@ check_field(struct err *e, const char *label, const char *s, int required)
 }
 
 static int
-compose(const struct render_input *in, struct strings *st, struct err *e)
+render_compose(const struct render_input *in, struct strings *st, struct err *e)
 {
 	const struct {
 		const char *label, *s;
@@ -1228,8 +1284,8 @@ compose(const struct render_input *in, struct strings *st, struct err *e)
 	int rc, n;
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if ((rc = check_field(e, f[i].label, f[i].s, f[i].required)) !=
-		    ERR_OK)
+		if ((rc = render_check_field(e, f[i].label, f[i].s,
+		    f[i].required)) != ERR_OK)
 			return rc;
 	st->val[ROW_NAME] = in->name;
 	st->val[ROW_IDTYPE] = in->id_type;
@@ -1255,32 +1311,33 @@ compose(const struct render_input *in, struct strings *st, struct err *e)
 }
 
 static int
-collect_all(struct doc *d, const struct strings *st)
+render_collect_all(struct doc *d, const struct strings *st)
 {
 	int i, rc;
 
 	/* input fields first, so a missing glyph names its field */
 	for (i = 0; i < 9; i++)
-		if ((rc = collect(d, labels[i], st->val[i])) != ERR_OK)
+		if ((rc = render_collect(d, labels[i], st->val[i])) != ERR_OK)
 			return rc;
-	if ((rc = collect(d, "查询网址", st->query)) != ERR_OK ||
-	    (st->brand && (rc = collect(d, "标识", st->brand)) != ERR_OK))
+	if ((rc = render_collect(d, "查询网址", st->query)) != ERR_OK ||
+	    (st->brand &&
+	    (rc = render_collect(d, "标识", st->brand)) != ERR_OK))
 		return rc;
 	for (i = 0; i < 9; i++)
-		if ((rc = collect(d, "label", labels[i])) != ERR_OK)
+		if ((rc = render_collect(d, "label", labels[i])) != ERR_OK)
 			return rc;
-	if ((rc = collect(d, "label", TITLE)) != ERR_OK ||
-	    (rc = collect(d, "label", st->body)) != ERR_OK ||
-	    (rc = collect(d, "label", QR_CAPTION)) != ERR_OK ||
-	    (rc = collect(d, "label", QUERY_LABEL)) != ERR_OK ||
-	    (rc = collect(d, "label", "：")) != ERR_OK ||
-	    (rc = collect(d, "label", PHOTO_HINT)) != ERR_OK)
+	if ((rc = render_collect(d, "label", TITLE)) != ERR_OK ||
+	    (rc = render_collect(d, "label", st->body)) != ERR_OK ||
+	    (rc = render_collect(d, "label", QR_CAPTION)) != ERR_OK ||
+	    (rc = render_collect(d, "label", QUERY_LABEL)) != ERR_OK ||
+	    (rc = render_collect(d, "label", "：")) != ERR_OK ||
+	    (rc = render_collect(d, "label", PHOTO_HINT)) != ERR_OK)
 		return rc;
 	return ERR_OK;
 }
 
 static int
-doc_dates(struct doc *d, int32_t days)
+render_set_dates(struct doc *d, int32_t days)
 {
 	HPDF_Date dt;
 	int y, m, dd;
@@ -1300,17 +1357,17 @@ doc_dates(struct doc *d, int32_t days)
 	    HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_MOD_DATE, dt) != HPDF_OK ||
 	    HPDF_SetInfoAttr(d->pdf, HPDF_INFO_CREATOR, "skillcert") !=
 	    HPDF_OK)
-		return hfail(d, "document info");
+		return render_fail(d, "document info");
 	return ERR_OK;
 }
 
 static int
-doc_save(struct doc *d, struct buf *out)
+render_save(struct doc *d, struct buf *out)
 {
 	HPDF_UINT32 size, got;
 
 	if (HPDF_SaveToStream(d->pdf) != HPDF_OK)
-		return hfail(d, "save");
+		return render_fail(d, "save");
 	size = HPDF_GetStreamSize(d->pdf);
 	if (buf_reserve(out, size) != 0)
 		return err_set(d->e, ERR_NOMEM, "PDF: out of memory");
@@ -1323,7 +1380,7 @@ doc_save(struct doc *d, struct buf *out)
 		if (s == HPDF_STREAM_EOF)
 			break;
 		if (s != HPDF_OK || got == 0)
-			return hfail(d, "save");
+			return render_fail(d, "save");
 	}
 	if (out->len != size)
 		return err_set(d->e, ERR_INTERNAL, "PDF: short stream");
@@ -1331,31 +1388,33 @@ doc_save(struct doc *d, struct buf *out)
 }
 
 static int
-render_page(struct doc *d, const struct render_input *in,
+render_draw_page(struct doc *d, const struct render_input *in,
     const struct strings *st)
 {
 	float y, org_y = 0, date_y = 0, end_y = 0, top;
 	int rc;
 
-	if ((rc = draw_border(d)) != 0 || (rc = draw_title(d)) != 0)
+	if ((rc = render_draw_border(d)) != 0 ||
+	    (rc = render_draw_title(d)) != 0)
 		return rc;
-	if (st->brand && (rc = draw_brand(d, st->brand, in->brand_art)) != 0)
+	if (st->brand &&
+	    (rc = render_draw_brand(d, st->brand, in->brand_art)) != 0)
 		return rc;
 	y = BODY_Y;
-	if ((rc = draw_body(d, st->body, &y)) != 0)
+	if ((rc = render_draw_body(d, st->body, &y)) != 0)
 		return rc;
 	top = y - 6.0f;                 /* table's first baseline */
-	if ((rc = draw_photo(d, in, top + 12.0f)) != 0 ||
-	    (rc = draw_table(d, st, top, top + 12.0f - PHOTO_H, &org_y,
+	if ((rc = render_draw_photo(d, in, top + 12.0f)) != 0 ||
+	    (rc = render_draw_table(d, st, top, top + 12.0f - PHOTO_H, &org_y,
 	    &date_y, &end_y)) != 0)
 		return rc;
 	if (end_y < QR_Y + QR_SIZE + 30)
 		return err_set(d->e, ERR_INVALID, "certificate text too long "
 		    "to fit one page");
-	if ((rc = draw_qr(d, in->qr_url, st->query)) != 0)
+	if ((rc = render_draw_qr(d, in->qr_url, st->query)) != 0)
 		return rc;
 	/* the seal sits over the organization and date, right of centre */
-	return draw_seal(d, in->org_name, TEXT_R - SEAL_R - 16,
+	return render_draw_seal(d, in->org_name, TEXT_R - SEAL_R - 16,
 	    (org_y + date_y) / 2 + 6);
 }
 
@@ -1371,32 +1430,32 @@ render_cert_pdf(const struct render_fonts *f, const struct render_input *in,
 	memset(&d, 0, sizeof(d));
 	d.chain = f->chain;
 	d.e = e;
-	if ((rc = compose(in, &st, e)) != ERR_OK)
+	if ((rc = render_compose(in, &st, e)) != ERR_OK)
 		return rc;
-	if ((rc = collect_all(&d, &st)) != ERR_OK ||
-	    (rc = assign_pua(&d)) != ERR_OK)
+	if ((rc = render_collect_all(&d, &st)) != ERR_OK ||
+	    (rc = render_assign_pua(&d)) != ERR_OK)
 		goto done;
-	if ((d.pdf = HPDF_New(hpdf_on_error, &d.hs)) == NULL) {
+	if ((d.pdf = HPDF_New(render_keep_error, &d.hs)) == NULL) {
 		rc = err_set(e, ERR_NOMEM, "PDF: out of memory");
 		goto done;
 	}
 	/* compression before fonts, or font streams stay uncompressed */
 	if (HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL) != HPDF_OK ||
 	    HPDF_UseUTFEncodings(d.pdf) != HPDF_OK) {
-		rc = hfail(&d, "setup");
+		rc = render_fail(&d, "setup");
 		goto done;
 	}
-	if ((rc = doc_dates(&d, in->issued_on)) != ERR_OK)
+	if ((rc = render_set_dates(&d, in->issued_on)) != ERR_OK)
 		goto done;
 	if ((d.page = HPDF_AddPage(d.pdf)) == NULL ||
 	    HPDF_Page_SetSize(d.page, HPDF_PAGE_SIZE_A4,
 	    HPDF_PAGE_PORTRAIT) != HPDF_OK) {
-		rc = hfail(&d, "page");
+		rc = render_fail(&d, "page");
 		goto done;
 	}
-	if ((rc = load_fonts(&d)) != ERR_OK ||
-	    (rc = render_page(&d, in, &st)) != ERR_OK ||
-	    (rc = doc_save(&d, out)) != ERR_OK)
+	if ((rc = render_load_fonts(&d)) != ERR_OK ||
+	    (rc = render_draw_page(&d, in, &st)) != ERR_OK ||
+	    (rc = render_save(&d, out)) != ERR_OK)
 		goto done;
 done:
 	if (rc != ERR_OK)

@@ -1,11 +1,5 @@
-/* roster.c - assessment rosters as Excel exports them, and the checks of
- * the fields a person is identified by (ID number, name, photo).
- *
- * The whole file is decoded once into one buffer (UTF-8 copy, or the
- * GB18030 conversion) and the CSV is parsed in place: a field never grows
- * while unquoting and trimming, so every field string ends up inside that
- * same buffer, which becomes r->arena. Byte 0 of the arena is the shared
- * "" for absent columns. */
+/* roster.c - takes a roster the way assessment centres save it from Excel
+ * (UTF-8 or GB18030, Chinese or English headers), so nobody retypes one. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -15,14 +9,9 @@
 #include <strings.h>
 
 #include "skillcert/base/buf.h"
-#include "skillcert/model/cert.h"
-#include "skillcert/roster/roster.h"
+#include "skillcert/base/csv.h"
 #include "skillcert/base/utf8.h"
-#include "skillcert/base/date.h"
-#include "skillcert/model/person.h"
-
-/* More columns than any sane template has; bounds the per-row field array. */
-#define ROSTER_MAX_COLS 1024
+#include "skillcert/roster/roster.h"
 
 static const char *const col_cn[RC_NCOLS] = {
 	"姓名", "证件类型", "证件号码", "职业", "工种", "等级", "评价方式",
@@ -61,7 +50,7 @@ roster_col_name(int col)
  * for Mac) each end a line. In GB18030 0x0a/0x0d are never part of a
  * multi-byte character, so counting raw bytes is right for both. */
 static int
-raw_line(const char *d, size_t off)
+roster_line_at(const char *d, size_t off)
 {
 	size_t i;
 	int line = 1;
@@ -78,7 +67,7 @@ raw_line(const char *d, size_t off)
 /* GB18030 -> UTF-8 into a fresh buffer with one spare byte in front (the
  * arena's shared ""). *outlen excludes that byte. */
 static int
-gb18030_to_utf8(const char *data, size_t n, char **out, size_t *outlen,
+roster_decode_gb18030(const char *data, size_t n, char **out, size_t *outlen,
     struct err *e)
 {
 	iconv_t cd;
@@ -122,10 +111,11 @@ gb18030_to_utf8(const char *data, size_t n, char **out, size_t *outlen,
 		if (errno == EINVAL)
 			return err_set(e, ERR_INVALID, "byte %zu (line %d): "
 			    "the file ends inside a character; it is neither "
-			    "UTF-8 nor GB18030", used, raw_line(data, used));
+			    "UTF-8 nor GB18030", used,
+			    roster_line_at(data, used));
 		return err_set(e, ERR_INVALID, "byte %zu (line %d): "
 		    "neither UTF-8 nor GB18030 text; save the sheet as "
-		    "\"CSV UTF-8\"", used, raw_line(data, used));
+		    "\"CSV UTF-8\"", used, roster_line_at(data, used));
 	}
 	iconv_close(cd);
 	buf[0] = '\0';
@@ -153,17 +143,17 @@ roster_decode(const char *data, size_t n, struct roster *r, char **out,
 	if (n > 0 && (nul = memchr(data, '\0', n)) != NULL)
 		return err_set(e, ERR_INVALID, "byte %zu (line %d): NUL byte; "
 		    "this is not CSV text", (size_t)(nul - data),
-		    raw_line(data, (size_t)(nul - data)));
+		    roster_line_at(data, (size_t)(nul - data)));
 	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
 		/* A BOM says UTF-8: do not fall back to GB18030. */
 		if ((bad = utf8_check(u + 3, n - 3)) != 0)
 			return err_set(e, ERR_INVALID, "byte %zu (line %d): "
 			    "invalid UTF-8 after a UTF-8 byte order mark",
-			    bad - 1 + 3, raw_line(data, bad - 1 + 3));
+			    bad - 1 + 3, roster_line_at(data, bad - 1 + 3));
 		data += 3;
 		n -= 3;
 	} else if (utf8_check(u, n) != 0) {
-		if ((rc = gb18030_to_utf8(data, n, out, outlen, e)) != 0)
+		if ((rc = roster_decode_gb18030(data, n, out, outlen, e)) != 0)
 			return rc;
 		r->encoding = 1;
 		/* A GB18030 BOM (84 31 95 33) converts to U+FEFF. */
@@ -183,59 +173,11 @@ roster_decode(const char *data, size_t n, struct roster *r, char **out,
 	return 0;
 }
 
-/* Length of leading blank at s (ASCII space, tab, CR, LF, U+00A0 or the
- * full-width space U+3000 that Chinese input methods type). */
-static size_t
-blank_at(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (n >= 1 && (u[0] == ' ' || u[0] == '\t' || u[0] == '\r' ||
-	    u[0] == '\n'))
-		return 1;
-	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
-		return 2;
-	if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
-		return 3;
-	return 0;
-}
-
-static size_t
-blank_before(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (n >= 1 && (u[n - 1] == ' ' || u[n - 1] == '\t' ||
-	    u[n - 1] == '\r' || u[n - 1] == '\n'))
-		return 1;
-	if (n >= 2 && u[n - 2] == 0xc2 && u[n - 1] == 0xa0)
-		return 2;
-	if (n >= 3 && u[n - 3] == 0xe3 && u[n - 2] == 0x80 && u[n - 1] == 0x80)
-		return 3;
-	return 0;
-}
-
-/* Trims a NUL-terminated field in place; returns the new start. */
-static char *
-field_trim(char *s)
-{
-	size_t n = strlen(s), k;
-
-	while ((k = blank_at(s, n)) > 0) {
-		s += k;
-		n -= k;
-	}
-	while ((k = blank_before(s, n)) > 0)
-		n -= k;
-	s[n] = '\0';
-	return s;
-}
-
 /* U+30FB (katakana middle dot) and U+2022 (bullet), which input methods
  * produce for the dot in minority and foreign names, become U+00B7, the
  * form person_check_name and the certificate use. Shrinks in place. */
 static void
-name_normalize(char *s)
+roster_normalize_name(char *s)
 {
 	char *w = s;
 
@@ -256,7 +198,7 @@ name_normalize(char *s)
  * treat ' ' and '-' as '_'; a '*' or '＊' marking a required column in a
  * template is ignored. */
 static int
-header_col(const char *h)
+roster_match_header(const char *h)
 {
 	char tmp[64];
 	size_t n = strlen(h), i;
@@ -292,15 +234,6 @@ header_col(const char *h)
 	return -1;
 }
 
-struct csv {
-	char *t;        /* arena; text at t[1..end) */
-	size_t r, w;    /* read and write positions, w <= r */
-	size_t end;
-	int line;       /* current physical line */
-	char **f;       /* fields of the current record */
-	size_t nf, fcap;
-};
-
 /* Header names, for "column 3 (证件号码)". */
 struct hdr {
 	char **name;    /* header text as written, in the arena */
@@ -309,7 +242,7 @@ struct hdr {
 };
 
 static const char *
-hdr_label(const struct hdr *h, size_t i)
+roster_label_column(const struct hdr *h, size_t i)
 {
 	if (h == NULL || i >= h->n)
 		return "";
@@ -320,10 +253,10 @@ hdr_label(const struct hdr *h, size_t i)
 
 /* Formats "line 7, column 3 (证件号码)" prefix parts into e. */
 static int
-col_err(struct err *e, int line, const struct hdr *h, size_t i,
+roster_col_error(struct err *e, int line, const struct hdr *h, size_t i,
     const char *what)
 {
-	const char *lab = hdr_label(h, i);
+	const char *lab = roster_label_column(h, i);
 
 	if (*lab)
 		return err_set(e, ERR_INVALID, "line %d, column %zu (%s): %s",
@@ -332,150 +265,57 @@ col_err(struct err *e, int line, const struct hdr *h, size_t i,
 	    what);
 }
 
+/* An error of the CSV reader, worded as the roster's own. */
 static int
-csv_push(struct csv *c, char *s, int line, const struct hdr *h,
-    struct err *e)
+roster_csv_error(const struct csv_reader *rd, int status,
+    const struct hdr *h, struct err *e)
 {
-	char **nf;
-	size_t ncap;
+	char what[128];
 
-	if (c->nf == c->fcap) {
-		if (c->fcap >= ROSTER_MAX_COLS)
-			return err_set(e, ERR_INVALID, "line %d: more than %d "
-			    "fields in one row", line, ROSTER_MAX_COLS);
-		ncap = c->fcap ? c->fcap * 2 : 16;
-		if ((nf = realloc(c->f, ncap * sizeof(*nf))) == NULL)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		c->f = nf;
-		c->fcap = ncap;
-	}
-	c->f[c->nf++] = s;
-	return 0;
-}
-
-/* Reads one record into c->f (trimmed strings). Returns 0 and sets *eof
- * when there was nothing left to read. */
-static int
-csv_record(struct csv *c, const struct hdr *h, int *rline, int *eof,
-    struct err *e)
-{
-	char *t = c->t, *s;
-	size_t start, k;
-	int ch, qline, rc;
-
-	c->nf = 0;
-	*rline = c->line;
-	*eof = c->r >= c->end;
-	if (*eof)
-		return 0;
-	for (;;) {
-		start = c->w;
-		k = c->r;
-		while (k < c->end && (t[k] == ' ' || t[k] == '\t'))
-			k++;
-		if (k < c->end && t[k] == '"') {
-			qline = c->line;
-			c->r = k + 1;
-			for (;;) {
-				if (c->r >= c->end)
-					return col_err(e, qline, h, c->nf,
-					    "unterminated quote (the quoted "
-					    "field runs to the end of the file)");
-				ch = t[c->r];
-				if (ch == '"') {
-					if (c->r + 1 < c->end &&
-					    t[c->r + 1] == '"') {
-						t[c->w++] = '"';
-						c->r += 2;
-						continue;
-					}
-					c->r++;
-					break;
-				}
-				if (ch == '\n' || (ch == '\r' &&
-				    (c->r + 1 >= c->end || t[c->r + 1] != '\n')))
-					c->line++;
-				t[c->w++] = (char)ch;
-				c->r++;
-			}
-			while (c->r < c->end && (t[c->r] == ' ' ||
-			    t[c->r] == '\t'))
-				c->r++;
-			if (c->r < c->end && t[c->r] != ',' && t[c->r] != '\n' &&
-			    t[c->r] != '\r')
-				return col_err(e, c->line, h, c->nf,
-				    "text after the closing quote (a quote "
-				    "inside a field must be doubled: \"\")");
-		} else {
-			while (c->r < c->end && t[c->r] != ',' &&
-			    t[c->r] != '\n' && t[c->r] != '\r')
-				t[c->w++] = t[c->r++];
-		}
-		/* Look at the delimiter before the NUL may overwrite it. */
-		ch = c->r < c->end ? (unsigned char)t[c->r] : -1;
-		t[c->w++] = '\0';
-		s = field_trim(t + start);
-		if (strlen(s) > ROSTER_FIELD_MAX) {
-			char what[96];
-
-			snprintf(what, sizeof(what), "field is %zu bytes; "
-			    "the limit is %d", strlen(s), ROSTER_FIELD_MAX);
-			return col_err(e, *rline, h, c->nf, what);
-		}
-		if ((rc = csv_push(c, s, *rline, h, e)) != 0)
-			return rc;
-		if (ch == ',') {
-			c->r++;
-			continue;
-		}
-		if (ch == '\r') {
-			c->r++;
-			if (c->r < c->end && t[c->r] == '\n')
-				c->r++;
-			c->line++;
-		} else if (ch == '\n') {
-			c->r++;
-			c->line++;
-		}
-		return 0;
-	}
+	csv_format_error(rd, status, what, sizeof(what));
+	if (status == CSV_ENOMEM)
+		return err_set(e, ERR_NOMEM, "%s", what);
+	if (status == CSV_EFIELDS)
+		return err_set(e, ERR_INVALID, "line %d: %s", rd->err_line,
+		    what);
+	return roster_col_error(e, rd->err_line, h, rd->err_field, what);
 }
 
 static int
-record_blank(const struct csv *c)
+roster_is_blank(const struct csv_record *rec)
 {
 	size_t i;
 
-	for (i = 0; i < c->nf; i++)
-		if (c->f[i][0] != '\0')
+	for (i = 0; i < rec->n; i++)
+		if (rec->field[i][0] != '\0')
 			return 0;
 	return 1;
 }
 
 static int
-roster_header(struct csv *c, struct hdr *h, struct roster *r, int line,
-    struct err *e)
+roster_read_header(const struct csv_record *rec, struct hdr *h,
+    struct roster *r, struct err *e)
 {
 	char missing[256];
 	size_t i, j, k;
 	int col;
 
-	h->n = c->nf;
-	h->name = calloc(c->nf, sizeof(*h->name));
-	h->col = calloc(c->nf, sizeof(*h->col));
+	h->n = rec->n;
+	h->name = calloc(rec->n, sizeof(*h->name));
+	h->col = calloc(rec->n, sizeof(*h->col));
 	if (h->name == NULL || h->col == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	for (i = 0; i < c->nf; i++) {
-		h->name[i] = c->f[i];
-		col = h->col[i] = header_col(c->f[i]);
+	for (i = 0; i < rec->n; i++) {
+		h->name[i] = rec->field[i];
+		col = h->col[i] = roster_match_header(rec->field[i]);
 		if (col < 0)
 			continue;
 		for (j = 0; j < i; j++)
 			if (h->col[j] == col)
 				return err_set(e, ERR_INVALID, "line %d, column "
 				    "%zu (%s): the column appears twice (also "
-				    "column %zu)", line, i + 1, col_cn[col],
-				    j + 1);
+				    "column %zu)", rec->line, i + 1,
+				    col_cn[col], j + 1);
 		r->has_col[col] = 1;
 	}
 	missing[0] = '\0';
@@ -489,13 +329,13 @@ roster_header(struct csv *c, struct hdr *h, struct roster *r, int line,
 	}
 	if (missing[0])
 		return err_set(e, ERR_INVALID, "line %d: header row lacks the "
-		    "required column(s) %s", line, missing);
+		    "required column(s) %s", rec->line, missing);
 	return 0;
 }
 
 /* Bytes of s to quote in a message: at most max, whole characters. */
 static int
-utf8_prefix(const char *s, size_t max)
+roster_clip_utf8(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
@@ -507,28 +347,30 @@ utf8_prefix(const char *s, size_t max)
 	return (int)n;
 }
 
+/* Adds the record as a row; empty is the arena's shared "". */
 static int
-roster_add(struct roster *r, size_t *cap, const struct csv *c,
-    const struct hdr *h, int line, struct err *e)
+roster_add_row(struct roster *r, size_t *cap, char *empty,
+    const struct csv_record *rec, const struct hdr *h, struct err *e)
 {
 	struct roster_row *row, *nr;
+	char *const *f = rec->field;
 	size_t i, ncap;
 	int col, any = 0;
 
-	for (i = h->n; i < c->nf; i++)
-		if (c->f[i][0] != '\0')
+	for (i = h->n; i < rec->n; i++)
+		if (f[i][0] != '\0')
 			return err_set(e, ERR_INVALID, "line %d: %zu fields, but "
 			    "the header has %zu columns (field %zu is \"%.*s\")",
-			    line, c->nf, h->n, i + 1, utf8_prefix(c->f[i], 40),
-			    c->f[i]);
-	for (i = 0; i < h->n && i < c->nf; i++)
-		if (h->col[i] >= 0 && c->f[i][0] != '\0')
+			    rec->line, rec->n, h->n, i + 1,
+			    roster_clip_utf8(f[i], 40), f[i]);
+	for (i = 0; i < h->n && i < rec->n; i++)
+		if (h->col[i] >= 0 && f[i][0] != '\0')
 			any = 1;
 	if (!any)
 		return 0; /* only unknown columns (序号, 备注) filled: no person */
 	if (r->nrows >= ROSTER_MAX_ROWS)
 		return err_set(e, ERR_INVALID, "line %d: more than %d rows; "
-		    "split the roster", line, ROSTER_MAX_ROWS);
+		    "split the roster", rec->line, ROSTER_MAX_ROWS);
 	if (r->nrows == *cap) {
 		ncap = *cap ? *cap * 2 : 64;
 		if ((nr = realloc(r->rows, ncap * sizeof(*nr))) == NULL)
@@ -537,66 +379,70 @@ roster_add(struct roster *r, size_t *cap, const struct csv *c,
 		*cap = ncap;
 	}
 	row = &r->rows[r->nrows++];
-	row->line = line;
+	row->line = rec->line;
 	for (col = 0; col < RC_NCOLS; col++)
-		row->f[col] = c->t; /* the shared "" */
-	for (i = 0; i < h->n && i < c->nf; i++)
+		row->f[col] = empty;
+	for (i = 0; i < h->n && i < rec->n; i++)
 		if ((col = h->col[i]) >= 0)
-			row->f[col] = c->f[i];
-	name_normalize(row->f[RC_NAME]);
+			row->f[col] = f[i];
+	roster_normalize_name(row->f[RC_NAME]);
 	return 0;
 }
 
+/* The whole file is decoded once into one buffer (UTF-8 copy, or the
+ * GB18030 conversion) and the CSV is read in place, so every field string
+ * ends up inside that same buffer, which becomes r->arena. Byte 0 of the
+ * arena is the shared "" for absent columns. */
 int
 roster_parse(const char *data, size_t n, struct roster *r, struct err *e)
 {
-	struct csv c;
+	struct csv_reader rd;
+	struct csv_record rec;
 	struct hdr h;
+	char *arena = NULL;
 	size_t len = 0, cap = 0;
-	int rc, line, eof, have_hdr = 0;
+	int rc, st, have_hdr = 0;
 
 	memset(r, 0, sizeof(*r));
-	memset(&c, 0, sizeof(c));
 	memset(&h, 0, sizeof(h));
+	csv_reader_init(&rd, NULL, 0);
 	if (n > ROSTER_MAX_BYTES)
 		return err_set(e, ERR_INVALID, "the file is %zu bytes; the "
 		    "limit is %u (%u MiB)", n, ROSTER_MAX_BYTES,
 		    ROSTER_MAX_BYTES >> 20);
-	if ((rc = roster_decode(data, n, r, &c.t, &len, e)) != 0)
+	if ((rc = roster_decode(data, n, r, &arena, &len, e)) != 0)
 		goto fail;
-	c.r = c.w = 1;
-	c.end = len + 1;
-	c.line = 1;
-	for (;;) {
-		if ((rc = csv_record(&c, have_hdr ? &h : NULL, &line, &eof,
-		    e)) != 0)
-			goto fail;
-		if (eof)
-			break;
-		if (record_blank(&c))
+	csv_reader_init(&rd, arena + 1, len);
+	rd.field_max = ROSTER_FIELD_MAX;
+	while ((st = csv_next_record(&rd, &rec)) == CSV_RECORD) {
+		if (roster_is_blank(&rec))
 			continue;
 		if (!have_hdr) {
-			if ((rc = roster_header(&c, &h, r, line, e)) != 0)
+			if ((rc = roster_read_header(&rec, &h, r, e)) != 0)
 				goto fail;
 			have_hdr = 1;
 			continue;
 		}
-		if ((rc = roster_add(r, &cap, &c, &h, line, e)) != 0)
+		if ((rc = roster_add_row(r, &cap, arena, &rec, &h, e)) != 0)
 			goto fail;
+	}
+	if (st != CSV_END) {
+		rc = roster_csv_error(&rd, st, have_hdr ? &h : NULL, e);
+		goto fail;
 	}
 	if (!have_hdr) {
 		rc = err_set(e, ERR_INVALID, "line 1: the file is empty (no "
 		    "header row)");
 		goto fail;
 	}
-	r->arena = c.t;
-	free(c.f);
+	r->arena = arena;
+	csv_reader_free(&rd);
 	free(h.name);
 	free(h.col);
 	return 0;
 fail:
-	free(c.t);
-	free(c.f);
+	free(arena);
+	csv_reader_free(&rd);
 	free(h.name);
 	free(h.col);
 	free(r->rows);

@@ -11,7 +11,6 @@
 #include "skillcert/roster/roster.h"
 #include "skillcert/base/utf8.h"
 #include "skillcert/model/person.h"
-#include "skillcert/roster/photo.h"
 #include "test.h"
 
 #define HDR "姓名,证件类型,证件号码,职业,等级,评价方式,考核日期"
@@ -499,97 +498,6 @@ test_name(void)
 	CHECK_EQ_INT(person_check_name("张三丰張三丰张三丰張三丰张三丰張三丰张三", &e), 0);
 }
 
-static uint32_t
-crc32(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-	int k;
-
-	while (n--) {
-		c ^= *p++;
-		for (k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-	}
-	return ~c;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-static void
-test_photo(void)
-{
-	/* SOI, APP0 (JFIF), DHT whose body would read as 0x0102 x 0x0304
-	 * if mistaken for a frame, SOF2 (progressive) 413 high, 295 wide. */
-	static const unsigned char jpg[] = {
-		0xff, 0xd8,
-		0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1,
-		0, 1, 0, 0,
-		0xff, 0xc4, 0x00, 0x08, 0x00, 0x01, 0x02, 0x03, 0x04, 0x00,
-		0xff, 0xff, 0xc2, 0x00, 0x11, 0x08, 0x01, 0x9d, 0x01, 0x27, 0x03,
-		0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
-		0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00,
-		0xff, 0xd9
-	};
-	static const unsigned char no_sof[] = {
-		0xff, 0xd8, 0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f,
-		0x00, 0xff, 0xd9
-	};
-	unsigned char png[45];
-	struct err e;
-	int w = 0, h = 0;
-
-	CHECK_EQ_INT(photo_check(jpg, sizeof(jpg), 1 << 20, &w, &h, &e), 1);
-	CHECK_EQ_INT(w, 295);
-	CHECK_EQ_INT(h, 413);
-	CHECK_EQ_INT(photo_check(jpg, sizeof(jpg), sizeof(jpg), NULL, NULL, &e), 1);
-	CHECK_EQ_INT(photo_check(jpg, sizeof(jpg), sizeof(jpg) - 1, &w, &h, &e),
-	    -1);
-	CHECK(strstr(e.msg, "limit") != NULL);
-	CHECK_EQ_INT(photo_check(jpg, 36, 1 << 20, &w, &h, &e), -1);
-	CHECK(strstr(e.msg, "truncated") != NULL);
-	CHECK_EQ_INT(photo_check(no_sof, sizeof(no_sof), 1 << 20, &w, &h, &e),
-	    -1);
-	CHECK(strstr(e.msg, "frame header") != NULL);
-	CHECK_EQ_INT(photo_check(jpg, 0, 1 << 20, &w, &h, &e), -1);
-	CHECK(strstr(e.msg, "empty") != NULL);
-
-	memcpy(png, "\x89PNG\r\n\x1a\n", 8);
-	put32(png + 8, 13);
-	memcpy(png + 12, "IHDR", 4);
-	put32(png + 16, 358);
-	put32(png + 20, 441);
-	memcpy(png + 24, "\x08\x02\x00\x00\x00", 5);
-	put32(png + 29, crc32(png + 12, 17));
-	put32(png + 33, 0);
-	memcpy(png + 37, "IEND", 4);
-	put32(png + 41, crc32(png + 37, 4));
-	w = h = 0;
-	CHECK_EQ_INT(photo_check(png, sizeof(png), 1 << 20, &w, &h, &e), 2);
-	CHECK_EQ_INT(w, 358);
-	CHECK_EQ_INT(h, 441);
-	CHECK_EQ_INT(photo_check(png, 30, 1 << 20, &w, &h, &e), -1);
-	png[20] ^= 1; /* damaged height: the IHDR CRC no longer matches */
-	CHECK_EQ_INT(photo_check(png, sizeof(png), 1 << 20, &w, &h, &e), -1);
-	CHECK(strstr(e.msg, "checksum") != NULL);
-
-	CHECK_EQ_INT(photo_check((const unsigned char *)"GIF89a\x01\x00", 8,
-	    100, &w, &h, &e), -1);
-	CHECK(strstr(e.msg, "GIF") != NULL);
-	CHECK_EQ_INT(photo_check((const unsigned char *)
-	    "\0\0\0\x18" "ftypheic\0\0\0\0", 16, 100, &w, &h, &e), -1);
-	CHECK(strstr(e.msg, "HEIC") != NULL);
-	CHECK_EQ_INT(photo_check((const unsigned char *)"hello", 5, 100, &w, &h,
-	    &e), -1);
-	CHECK(strstr(e.msg, "neither JPEG nor PNG") != NULL);
-}
-
 int
 main(void)
 {
@@ -602,6 +510,5 @@ main(void)
 	test_load();
 	test_idcard();
 	test_name();
-	test_photo();
 	TEST_END();
 }
