@@ -30,7 +30,7 @@ cmd_issue_print_usage(void)
 {
 	printf("usage: skillcert issue --org CODE --roster FILE [--batch ID]\n"
 	    "       [--partial [--rejects FILE]] [--dry-run] [--reissue]\n"
-	    "       [--pdf DIR] [--mode OCTAL] [--threads N] [--json]\n\n"
+	    "       [--photos DIR] [--pdf DIR] [--mode OCTAL] [--threads N] [--json]\n\n"
 	    "Roster columns: 姓名 证件类型 证件号码 职业 工种 等级 评价方式 "
 	    "考核日期 照片 工作单位\n(or name id_type id_number occupation "
 	    "trade level method assessed_on photo employer).\nEvery row is "
@@ -38,7 +38,8 @@ cmd_issue_print_usage(void)
 	    "--partial, which issues the good rows and writes the others with "
 	    "reasons\nto FILE (default ROSTER.rejects.csv). Re-running the same "
 	    "--batch (default: a\nhash of the roster) issues nothing twice and "
-	    "reports the numbers given.\nThe rejects file and the PDFs hold "
+	    "reports the numbers given.\n照片 names a file inside the roster's folder "
+	    "(or --photos DIR): a\nrelative path, no '..', no symlinks.\nThe rejects file and the PDFs hold "
 	    "full names and ID numbers: they are\nwritten 0600 unless --mode "
 	    "says otherwise.\n");
 }
@@ -58,6 +59,7 @@ cmd_issue_parse_args(int argc, char **argv, struct cli *c,
 		{ "threads", required_argument, NULL, 't' },
 		{ "pdf", required_argument, NULL, 'p' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "photos", required_argument, NULL, 'F' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
@@ -75,6 +77,7 @@ cmd_issue_parse_args(int argc, char **argv, struct cli *c,
 		case 'x': a->rejects = optarg; break;
 		case 't': a->o.threads = atoi(optarg); break;
 		case 'p': a->pdfdir = optarg; break;
+		case 'F': a->o.photos_dir = optarg; break;
 		case 'm':
 			if (cli_parse_mode(optarg, &a->mode, e) != 0)
 				return cli_print_error(c, e);

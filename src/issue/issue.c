@@ -255,30 +255,22 @@ issue_check_employer(const struct org *org, const struct roster_row *row,
 	return 0;
 }
 
-/* 照片: read (relative to dir, when not NULL) into p->photo and checked. */
+/* 照片: a file inside dir (the roster's folder or --photos), read into
+ * p->photo and checked. */
 static int
 issue_check_photo(const struct roster_row *row, const char *dir,
     struct pending *p, const char **field, struct err *e)
 {
-	char path[PATH_MAX];
 	int rc, w, h;
 
 	if (!FIELD(RC_PHOTO)[0])
 		return 0;
-	if (row->f[RC_PHOTO][0] == '/' || dir == NULL)
-		snprintf(path, sizeof(path), "%s", row->f[RC_PHOTO]);
-	else
-		snprintf(path, sizeof(path), "%s/%s", dir, row->f[RC_PHOTO]);
-	rc = buf_read_file(&p->photo, path, ISSUE_PHOTO_MAX);
-	if (rc == -2)
-		return err_set(e, ERR_INVALID, "%s is larger than %u KB", path,
-		    ISSUE_PHOTO_MAX >> 10);
-	if (rc != 0)
-		return err_set(e, ERR_INVALID, "cannot read %s: %s", path,
-		    strerror(errno));
+	if ((rc = photo_read(dir, row->f[RC_PHOTO], ISSUE_PHOTO_MAX, &p->photo,
+	    e)) != 0)
+		return ERR_INVALID;
 	if (photo_check(p->photo.data, p->photo.len, ISSUE_PHOTO_MAX, &w, &h,
 	    e) < 0)
-		return err_prefix(e, "%s: ", path);
+		return err_prefix(e, "%s: ", row->f[RC_PHOTO]);
 	return 0;
 }
 
@@ -564,6 +556,8 @@ issue_read_roster(struct issue_run *run, struct err *e)
 		nbytes = o->roster_len;
 		run->photo_dir = NULL;
 	}
+	if (o->photos_dir)
+		run->photo_dir = o->photos_dir;
 	if (o->batch)
 		snprintf(res->batch, sizeof(res->batch), "%s", o->batch);
 	else

@@ -124,6 +124,74 @@ roster_decode_gb18030(const char *data, size_t n, char **out, size_t *outlen,
 	return 0;
 }
 
+/* Which encoding the whole file is in. A file that is UTF-8 but for a
+ * few damaged bytes must not be re-read as GB18030, which accepts almost
+ * any byte string and would sign garbled names: when valid multi-byte
+ * UTF-8 sequences outnumber the invalid bytes, it is UTF-8 with damage,
+ * and the first bad byte is reported in *bad (offset + 1). */
+int
+roster_detect_encoding(const char *data, size_t n, size_t *bad)
+{
+	const uint8_t *u = (const uint8_t *)data;
+	size_t i = 0, valid_mb = 0, invalid = 0;
+	uint32_t cp;
+	int l;
+
+	*bad = 0;
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		return (*bad = utf8_check(u + 3, n - 3)) != 0 ?
+		    (*bad += 3, ROSTER_ENC_UTF8_DAMAGED) : ROSTER_ENC_UTF8;
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((l = utf8_decode(u + i, n - i, &cp)) == 0) {
+			if (invalid++ == 0)
+				*bad = i + 1;
+			i++;
+			continue;
+		}
+		valid_mb++;
+		i += (size_t)l;
+	}
+	if (invalid == 0)
+		return ROSTER_ENC_UTF8;
+	if (valid_mb > invalid)
+		return ROSTER_ENC_UTF8_DAMAGED;
+	*bad = 0;
+	return ROSTER_ENC_GB18030;
+}
+
+/* Every line holding a byte that is not UTF-8, so the operator can fix
+ * those cells (up to a few; the count says how many there are). */
+static int
+roster_report_damage(const char *data, size_t n, struct err *e)
+{
+	const uint8_t *u = (const uint8_t *)data;
+	char lines[160] = "";
+	size_t i = 0, len = 0, nlines = 0;
+	int last = 0, line;
+	uint32_t cp;
+
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		i = 3;
+	while (i < n) {
+		int l = u[i] < 0x80 ? 1 : utf8_decode(u + i, n - i, &cp);
+		if (l == 0 && (line = roster_line_at(data, i)) != last) {
+			last = line;
+			if (nlines++ < 8 && len + 12 < sizeof(lines))
+				len += (size_t)snprintf(lines + len, sizeof(lines) - len,
+				    "%s%d", nlines > 1 ? ", " : "", line);
+		}
+		i += l ? (size_t)l : 1;
+	}
+	return err_set(e, ERR_INVALID, "the file is UTF-8 except for bytes on "
+	    "line%s %s%s that are not: fix %s (re-type the names there) and "
+	    "save as \"CSV UTF-8\"", nlines > 1 ? "s" : "", lines,
+	    nlines > 8 ? " …" : "", nlines > 1 ? "those cells" : "that cell");
+}
+
 /* Decodes the raw file into a NUL-free UTF-8 buffer laid out for the
  * arena: buf[0] = '\0', text at buf + 1, room for one more byte. */
 static int
@@ -134,7 +202,7 @@ roster_decode(const char *data, size_t n, struct roster *r, char **out,
 	const char *nul;
 	char *buf;
 	size_t bad;
-	int rc;
+	int rc, enc;
 
 	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
 	    (u[0] == 0xfe && u[1] == 0xff)))
@@ -152,7 +220,10 @@ roster_decode(const char *data, size_t n, struct roster *r, char **out,
 			    bad - 1 + 3, roster_line_at(data, bad - 1 + 3));
 		data += 3;
 		n -= 3;
-	} else if (utf8_check(u, n) != 0) {
+	} else if ((enc = roster_detect_encoding(data, n, &bad)) ==
+	    ROSTER_ENC_UTF8_DAMAGED) {
+		return roster_report_damage(data, n, e);
+	} else if (enc == ROSTER_ENC_GB18030) {
 		if ((rc = roster_decode_gb18030(data, n, out, outlen, e)) != 0)
 			return rc;
 		r->encoding = 1;

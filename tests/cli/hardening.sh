@@ -48,4 +48,32 @@ expect_rc "render with every reader failing ends (75)" 75 env SKILLCERT_FAULT=re
 check "says how many were not rendered" contains "$T/err" "not rendered"
 expect_rc "render with no thread renders on the main one" 0 env SKILLCERT_FAULT=thread LD_PRELOAD="$FAULT" timeout 30 $SC render --db "$D" --out "$T/pdf4" --all --quiet
 check "and wrote the PDF" test -s "$T/pdf4/S000036000001${Y}5000001.pdf"
+# --- 1. a roster publishes only photos from its own folder -------------------
+mkdir -p "$T/outside" "$T/r1/photos"
+cp "$DATA/photos/p3.png" "$T/outside/secret.png"
+cp "$DATA/photos/p1.jpg" "$T/r1/photos/ok.jpg"
+ln -s ../outside/secret.png "$T/r1/link.png"
+ln -s "$T/outside" "$T/r1/photos/out"
+mkfifo "$T/r1/fifo.png"
+hdr='姓名,证件类型,证件号码,职业,等级,评价方式,考核日期,照片'
+row() { printf '%s,居民身份证,%s,养老护理员,5,过程化考核,2024-04-01,%s\n' "$1" "$(id_number "$2")" "$3"; }
+{ echo "$hdr"
+  row 甲一 101 "$T/outside/secret.png"
+  row 乙二 102 "../outside/secret.png"
+  row 丙三 103 "link.png"
+  row 丁四 104 "photos/out/secret.png"
+  row 戊五 105 "fifo.png"
+  row 己六 106 "none.png"
+  row 庚七 107 "photos/../../outside/secret.png"
+  row 辛八 108 "photos/ok.jpg"
+} > "$T/r1/roster.csv"
+expect_rc "hostile photo paths: rejected, none read (FIFO does not hang)" 0 timeout 30 $SC issue --db "$D" --org S000036000001 --roster "$T/r1/roster.csv" --partial --json
+check "7 refused" contains "$T/out" '"rejected":7'
+check "the photo inside the folder is taken" contains "$T/out" '"issued":1'
+n=$(grep -o '"error":"照片: [^"]*"' "$T/out" | sed "s/'[^']*'//" | sort -u | wc -l)
+check "one error text for every refusal (exists or not, link or FIFO)" test "$n" = 1
+check "names the rule" contains "$T/out" "is not a photo file inside the roster's folder"
+check "secret never stored" bash -c "! $SC list --db '$D' --json | grep -q secret"
+{ echo "$hdr"; row 壬九 109 "secret.png"; } > "$T/r1/r2.csv"
+expect_rc "--photos DIR names the folder instead" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/r1/r2.csv" --photos "$T/outside" --quiet
 finish

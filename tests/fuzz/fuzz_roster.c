@@ -1,5 +1,6 @@
-/* fuzz_roster.c - roster_parse on arbitrary bytes, plus the field checks
- * on NUL-terminated copies of the input and of every parsed field. */
+/* fuzz_roster.c - roster_parse and the encoding detector on arbitrary
+ * bytes, plus the field checks on NUL-terminated copies of the input and
+ * of every parsed field. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,25 @@ check_fields(const char *s)
 	free(copy);
 }
 
+/* What the detector promises: UTF-8 only for valid UTF-8 (after a BOM),
+ * damage only with the offset of a byte that really is bad. */
+static void
+check_detector(const uint8_t *data, size_t size)
+{
+	size_t bad, skip = size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	uint32_t cp;
+	int enc = roster_detect_encoding((const char *)data, size, &bad);
+
+	if (enc == ROSTER_ENC_UTF8 && utf8_check(data + skip, size - skip) != 0)
+		abort();
+	if (enc == ROSTER_ENC_UTF8_DAMAGED && (bad == 0 || bad > size ||
+	    (data[bad - 1] < 0x80) ||
+	    utf8_decode(data + bad - 1, size - bad + 1, &cp) != 0))
+		abort();
+	if (enc == ROSTER_ENC_GB18030 && utf8_check(data, size) == 0)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 	int c;
 
+	check_detector(data, size);
 	err_clear(&e);
 	if (roster_parse((const char *)data, size, &r, &e) == 0) {
 		for (i = 0; i < r.nrows; i++) {

@@ -498,12 +498,48 @@ test_name(void)
 	CHECK_EQ_INT(person_check_name("张三丰張三丰张三丰張三丰张三丰張三丰张三", &e), 0);
 }
 
+/* One bad byte in a UTF-8 file is reported by line; the file is not
+ * re-read as GB18030 (which used to succeed and sign garbled names). */
+static void
+test_damaged_utf8(void)
+{
+	const char *ok = "name,id_type,id_number,occupation,level,method,"
+	    "assessed_on\n"
+	    "张晓华,居民身份证,11010519491231002X,养老护理员,5,直接认定,2024-04-01\n"
+	    "李\xff秀英,居民身份证,34052419800101001X,养老护理员,5,直接认定,"
+	    "2024-04-01\n"
+	    "王芳,居民身份证,34052419800101001X,养老护理员,4,直接认定,2024-04-01\n";
+	struct roster r;
+	struct err e;
+	size_t bad;
+	char *gb;
+	size_t n;
+
+	err_clear(&e);
+	CHECK(roster_parse(ok, strlen(ok), &r, &e) != 0);
+	CHECK(strstr(e.msg, "UTF-8 except for bytes on line 3") != NULL);
+	CHECK_EQ_INT(roster_detect_encoding(ok, strlen(ok), &bad),
+	    ROSTER_ENC_UTF8_DAMAGED);
+	CHECK_EQ_INT(bad, (size_t)(strchr(ok, '\xff') - ok) + 1);
+	/* Valid UTF-8 and real GB18030 are told apart from the whole file. */
+	const char *u8 = "姓名,证件类型\n张三,护照\n";
+	CHECK_EQ_INT(roster_detect_encoding(u8, strlen(u8), &bad), ROSTER_ENC_UTF8);
+	gb = to_gb18030("姓名,证件类型\n张三,护照\n王𠮷,护照\n", &n);
+	CHECK(gb != NULL);
+	if (gb) {
+		CHECK_EQ_INT(roster_detect_encoding(gb, n, &bad),
+		    ROSTER_ENC_GB18030);
+		free(gb);
+	}
+}
+
 int
 main(void)
 {
 	test_excel_utf8();
 	test_english_lf();
 	test_gb18030();
+	test_damaged_utf8();
 	test_shape_errors();
 	test_extra_fields();
 	test_limits();

@@ -45,4 +45,12 @@ int roster_parse(const char *data, size_t n, struct roster *r, struct err *e);
 int roster_load(const char *path, struct roster *r, struct err *e);
 void roster_free(struct roster *r);
 
+/* The encoding of a whole roster file: BOM or valid UTF-8 is UTF-8; UTF-8
+ * with a few damaged bytes (valid multi-byte sequences outnumber invalid
+ * bytes) is refused, *bad = offset + 1 of the first; anything else is
+ * read as strict GB18030. */
+enum roster_encoding { ROSTER_ENC_UTF8, ROSTER_ENC_UTF8_DAMAGED,
+	ROSTER_ENC_GB18030 };
+int roster_detect_encoding(const char *data, size_t n, size_t *bad);
+
 #endif
