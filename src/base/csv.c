@@ -266,3 +266,25 @@ csv_format_error(const struct csv_reader *rd, int status, char *buf,
 		break;
 	}
 }
+
+int
+csv_is_formula(const char *s)
+{
+	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r';
+}
+
+int
+csv_append_cell(struct buf *b, const char *s)
+{
+	buf_append_byte(b, '"');
+	if (csv_is_formula(s))
+		buf_append_byte(b, '\'');
+	for (; *s; s++) {
+		buf_append_byte(b, (uint8_t)*s);
+		if (*s == '"')
+			buf_append_byte(b, '"');
+	}
+	buf_append_byte(b, '"');
+	return b->oom ? -1 : 0;
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "skillcert/base/csv.h"
 #include "skillcert/issue/issue.h"
 #include "skillcert/base/hex.h"
 
@@ -94,18 +95,6 @@ cmd_issue_parse_args(int argc, char **argv, struct cli *c,
 	return CLI_RUN;
 }
 
-static void
-cmd_issue_quote_csv(struct buf *b, const char *s)
-{
-	buf_append_byte(b, '"');
-	for (; *s; s++) {
-		buf_append_byte(b, (uint8_t)*s);
-		if (*s == '"')
-			buf_append_byte(b, '"');
-	}
-	buf_append_byte(b, '"');
-}
-
 /* --partial: the rejected rows with their reasons, as CSV for Excel. */
 static int
 cmd_issue_write_rejects(const char *path, int mode,
@@ -120,9 +109,9 @@ cmd_issue_write_rejects(const char *path, int mode,
 		if (row->status != ROW_REJECTED)
 			continue;
 		buf_printf(&b, "%d,", row->line);
-		cmd_issue_quote_csv(&b, row->name);
+		csv_append_cell(&b, row->name);
 		buf_append_byte(&b, ',');
-		cmd_issue_quote_csv(&b, row->msg);
+		csv_append_cell(&b, row->msg);
 		buf_append_str(&b, "\r\n");
 	}
 	if (b.oom || buf_write_file_atomic(&b, path, mode) != 0)

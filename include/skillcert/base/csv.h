@@ -4,6 +4,7 @@
 #define SKILLCERT_CSV_H
 
 #include <stddef.h>
+#include "skillcert/base/buf.h"
 
 /* More fields than any sane sheet has; bounds the per-record array. */
 #define CSV_FIELDS_MAX 1024
@@ -56,5 +57,12 @@ int csv_next_record(struct csv_reader *rd, struct csv_record *rec);
  * own "line 7, column 3": "unterminated quote (...)". */
 void csv_format_error(const struct csv_reader *rd, int status, char *buf,
     size_t cap);
+
+/* Writing. Every CSV the project writes is opened by someone in Excel or
+ * WPS, which run a cell starting with = + - @ (or a tab or CR before one)
+ * as a formula: such a cell gets a leading ' (OWASP's rule), and every
+ * cell is quoted. */
+int csv_is_formula(const char *s);
+int csv_append_cell(struct buf *b, const char *s);
 
 #endif
