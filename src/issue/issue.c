@@ -589,6 +589,26 @@ issue_read_roster(struct issue_run *run, struct err *e)
 
 /* Opens the write transaction; the organization must be active, with a
  * current key valid today, whose secret is loaded. */
+/* The key file must hold the key the authority certified: one swapped on
+ * disk would sign certificates no verifier accepts, found only by an
+ * audit, after they were handed out. */
+static int
+issue_check_key(const struct org_key *ok, const struct key *k,
+    const char *path, struct err *e)
+{
+	char want[2 * KEY_ID_LEN + 1], got[2 * KEY_ID_LEN + 1];
+
+	if (k->alg == ok->alg && memcmp(k->kid, ok->kid, KEY_ID_LEN) == 0 &&
+	    k->publen == (size_t)ok->publen &&
+	    memcmp(k->pub, ok->pub, k->publen) == 0)
+		return 0;
+	key_id_hex(ok->kid, want);
+	key_id_hex(k->kid, got);
+	return err_set(e, ERR_DENIED, "%s holds key %s (%s), not %s's registered "
+	    "key %s (%s): nothing signed", path, got, key_alg_name(k->alg),
+	    ok->org, want, key_alg_name(ok->alg));
+}
+
 static int
 issue_open_org(struct issue_run *run, struct err *e)
 {
@@ -620,7 +640,8 @@ issue_open_org(struct issue_run *run, struct err *e)
 		    org->code, d1, d2);
 	}
 	registry_org_key_path(r, org->code, ok->kid, kpath);
-	if ((rc = key_load_secret(kpath, run->o->passphrase, &run->k, e)) != 0)
+	if ((rc = key_load_secret(kpath, run->o->passphrase, &run->k, e)) != 0 ||
+	    (rc = issue_check_key(ok, &run->k, kpath, e)) != 0)
 		return rc;
 	if (!r->logkey.has_secret &&
 	    (rc = registry_load_secrets(r, run->o->passphrase, e)) != 0)

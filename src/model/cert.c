@@ -223,6 +223,12 @@ int
 cert_sign_enc(const uint8_t *enc, size_t n, struct key_signer *s,
     uint8_t sig[CERT_SIG_LEN], struct err *e)
 {
+	/* The same check as cert_sign: the encoding names (alg, kid) at
+	 * bytes 1..9, and they must be the signer's. */
+	if (n < 2 + KEY_ID_LEN || enc[1] != (uint8_t)s->k->alg ||
+	    memcmp(enc + 2, s->k->kid, KEY_ID_LEN) != 0)
+		return err_set(e, ERR_DENIED, "certificate names another key than "
+		    "the one signing it");
 	return key_signer_sign(s, CERT_SIG_CTX, enc, n, sig, e);
 }
 

@@ -95,4 +95,18 @@ rows=list(csv.reader(open('$T/f.csv.rejects.csv',encoding='utf-8-sig')))
 bad=[c for r in rows for c in r if c[:1] in '=+-@\t\r']
 hooks=[c for r in rows for c in r if c.startswith(\"'=\") or c.startswith(\"'+\") or c.startswith(\"'@\")]
 sys.exit(1 if bad or len(hooks) < 3 else 0)"
+# --- 4. the key file must hold the organization's registered key ------------
+K=$T/keyswap
+make_registry "$K" >/dev/null
+$SC org add --db "$K" --code S000036000002 --name 另一机构 --scope 养老护理员:5-1 --valid-from 2023-01-01 --valid-to 2030-12-31 --quiet
+ka=$(ls "$K"/keys/orgs/S000036000001-*.key); kb=$(ls "$K"/keys/orgs/S000036000002-*.key)
+cp "$ka" "$T/ka.saved"; cp "$kb" "$ka"
+{ echo '姓名,证件类型,证件号码,职业,等级,评价方式,考核日期'; echo "周七,居民身份证,$(id_number 301),养老护理员,5,过程化考核,2024-04-01"; } > "$T/k.csv"
+expect_rc "a swapped key file is refused (77)" 77 $SC issue --db "$K" --org S000036000001 --roster "$T/k.csv"
+check "says whose key it holds" contains "$T/err" "registered key"
+expect_rc "nothing was issued" 0 $SC list --db "$K" --org S000036000001 --json
+check "zero certificates" test "$(cat "$T/out")" = "[]"
+cp "$T/ka.saved" "$ka"
+expect_rc "the right key file issues" 0 $SC issue --db "$K" --org S000036000001 --roster "$T/k.csv" --quiet
+expect_rc "and the log audits clean" 0 $SC log audit --db "$K"
 finish
