@@ -61,6 +61,8 @@ cmd_cert_write_json(struct json *j, struct registry *r,
 	json_kstr(j, "batch", rec->batch);
 	json_kint(j, "roster_line", rec->row);
 	json_kstr(j, "employer", rec->employer);
+	if (rec->issue_note[0])
+		json_kstr(j, "issue_note", rec->issue_note);
 	json_kbool(j, "photo", rec->has_photo);
 	json_kint(j, "log_index", (int64_t)rec->log_issue);
 	json_obj_end(j);
@@ -92,6 +94,8 @@ cmd_cert_print_text(struct registry *r, const struct cert_record *rec)
 	printf("评价机构     %s\n", rec->cert.org);
 	if (rec->cert.brand[0])
 		printf("品牌标识     %s\n", rec->cert.brand);
+	if (rec->issue_note[0])
+		printf("签发说明     %s\n", rec->issue_note);
 	printf("批次         %s (line %u), log leaf %llu\n", rec->batch, rec->row,
 	    (unsigned long long)rec->log_issue);
 }

@@ -31,7 +31,8 @@ cmd_issue_print_usage(void)
 {
 	printf("usage: skillcert issue --org CODE --roster FILE [--batch ID]\n"
 	    "       [--partial [--rejects FILE]] [--dry-run] [--reissue]\n"
-	    "       [--photos DIR] [--pdf DIR] [--mode OCTAL] [--threads N] [--json]\n\n"
+	    "       [--photos DIR] [--pdf DIR] [--mode OCTAL] [--threads N] [--json]\n"
+	    "       [--name-change REASON]\n\n"
 	    "Roster columns: 姓名 证件类型 证件号码 职业 工种 等级 评价方式 "
 	    "考核日期 照片 工作单位\n(or name id_type id_number occupation "
 	    "trade level method assessed_on photo employer).\nEvery row is "
@@ -40,7 +41,10 @@ cmd_issue_print_usage(void)
 	    "reasons\nto FILE (default ROSTER.rejects.csv). Re-running the same "
 	    "--batch (default: a\nhash of the roster) issues nothing twice and "
 	    "reports the numbers given.\n照片 names a file inside the roster's folder "
-	    "(or --photos DIR): a\nrelative path, no '..', no symlinks.\nThe rejects file and the PDFs hold "
+	    "(or --photos DIR): a\nrelative path, no '..', no symlinks. A "
+	    "document number already issued under\nanother name is refused; "
+	    "the authority overrides with --name-change REASON,\nrecorded in "
+	    "each certificate's record.\nThe rejects file and the PDFs hold "
 	    "full names and ID numbers: they are\nwritten 0600 unless --mode "
 	    "says otherwise.\n");
 }
@@ -61,6 +65,7 @@ cmd_issue_parse_args(int argc, char **argv, struct cli *c,
 		{ "pdf", required_argument, NULL, 'p' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "photos", required_argument, NULL, 'F' },
+		{ "name-change", required_argument, NULL, 'N' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
@@ -79,6 +84,7 @@ cmd_issue_parse_args(int argc, char **argv, struct cli *c,
 		case 't': a->o.threads = atoi(optarg); break;
 		case 'p': a->pdfdir = optarg; break;
 		case 'F': a->o.photos_dir = optarg; break;
+		case 'N': a->o.name_change_reason = optarg; break;
 		case 'm':
 			if (cli_parse_mode(optarg, &a->mode, e) != 0)
 				return cli_print_error(c, e);

@@ -35,6 +35,7 @@ struct pending {
 	char employer[ORG_NAME_MAX + 1];
 	char old[CERTNO_LEN + 1];       /* held certificate to revoke (--reissue) */
 	char ident[CERT_ID_MAX + 40];   /* person x occupation x level */
+	char person[CERT_ID_MAX + 8];   /* document type x number */
 };
 
 /* Signing runs beside validation: the main thread numbers and encodes rows
@@ -84,7 +85,8 @@ struct issue_run {
 	MDB_txn *txn;
 	struct pending *pend;           /* accepted rows, in roster order */
 	size_t npend;
-	struct identset ids;
+	struct identset ids;            /* by ident: one certificate each */
+	struct identset persons;        /* by person: one name each */
 	struct signer sg;
 	int signing;                    /* sg's threads are running */
 	int32_t today;
@@ -127,22 +129,29 @@ issue_check_other_id(char *s, struct err *e)
 }
 
 struct held_ctx {
+	const struct cert *want;
 	const char *org;
-	const char *occ;
-	int level;
-	char found[CERTNO_LEN + 1];
+	char found[CERTNO_LEN + 1];     /* the same certificate, still valid */
+	char other[CERTNO_LEN + 1];     /* this document under another name */
+	char other_name[CERT_NAME_MAX + 1];
 };
 
+/* Every certificate of the person's document number, any organization. */
 static int
 issue_match_held(const struct cert_record *c, void *arg)
 {
 	struct held_ctx *h = arg;
 
-	if (c->status == CERT_VALID && strcmp(c->cert.org, h->org) == 0 &&
-	    strcmp(c->cert.occ_code, h->occ) == 0 && c->cert.level == h->level) {
-		memcpy(h->found, c->cert.no, sizeof(h->found));
-		return 1;
+	if (c->cert.id_type == h->want->id_type && !h->other[0] &&
+	    strcmp(c->cert.name, h->want->name) != 0) {
+		memcpy(h->other, c->cert.no, sizeof(h->other));
+		memcpy(h->other_name, c->cert.name, sizeof(h->other_name));
 	}
+	if (!h->found[0] && c->status == CERT_VALID &&
+	    strcmp(c->cert.org, h->org) == 0 &&
+	    strcmp(c->cert.occ_code, h->want->occ_code) == 0 &&
+	    c->cert.level == h->want->level)
+		memcpy(h->found, c->cert.no, sizeof(h->found));
 	return 0;
 }
 
@@ -312,6 +321,8 @@ issue_check_row(const struct issue_run *run, const struct roster_row *row,
 	c->issued_on = run->today;
 	snprintf(p->ident, sizeof(p->ident), "%d:%s:%s:%d", c->id_type,
 	    c->id_number, c->occ_code, c->level);
+	snprintf(p->person, sizeof(p->person), "%d:%s", c->id_type,
+	    c->id_number);
 	return 0;
 }
 
@@ -325,24 +336,43 @@ issue_hash_ident(const char *s)
 	return h;
 }
 
-/* Returns the index of an equal identity already present, or -1 after
- * inserting idx. */
-static long
-issue_add_ident(struct identset *set, const struct pending *pend, size_t idx)
+/* The key a set is kept by: the ident or the person of a pending row. */
+static const char *
+issue_key_of(const struct pending *p, int by_person)
 {
-	size_t i = (size_t)issue_hash_ident(pend[idx].ident) & (set->cap - 1);
+	return by_person ? p->person : p->ident;
+}
+
+/* Index of the accepted row with pend[idx]'s key, or -1; *slot is where
+ * pend[idx] goes if it is to be added. */
+static long
+issue_find_ident(const struct identset *set, const struct pending *pend,
+    size_t idx, int by_person, size_t *slot)
+{
+	const char *k = issue_key_of(&pend[idx], by_person);
+	size_t i = (size_t)issue_hash_ident(k) & (set->cap - 1);
 
 	while (set->slot[i]) {
 		size_t j = set->slot[i] - 1;
-		if (strcmp(pend[j].ident, pend[idx].ident) == 0)
+		if (strcmp(issue_key_of(&pend[j], by_person), k) == 0)
 			return (long)j;
 		i = (i + 1) & (set->cap - 1);
 	}
-	set->slot[i] = (uint32_t)idx + 1;
+	*slot = i;
 	return -1;
 }
 
-/* Takes up to SIGN_CHUNK published items; 0 when there is nothing left. */
+/* Adds pend[idx] unless its key is there already. */
+static void
+issue_add_ident(struct identset *set, const struct pending *pend, size_t idx,
+    int by_person)
+{
+	size_t slot;
+
+	if (issue_find_ident(set, pend, idx, by_person, &slot) < 0)
+		set->slot[slot] = (uint32_t)idx + 1;
+}
+
 static int
 issue_take_chunk(struct signer *s, size_t *from, size_t *to)
 {
@@ -581,8 +611,10 @@ issue_read_roster(struct issue_run *run, struct err *e)
 	if ((res->rows = calloc(run->ro.nrows, sizeof(*res->rows))) == NULL ||
 	    (run->pend = calloc(run->ro.nrows, sizeof(*run->pend))) == NULL ||
 	    (run->ids.slot = calloc(run->ids.cap, sizeof(*run->ids.slot))) ==
-	    NULL)
+	    NULL || (run->persons.slot = calloc(run->ids.cap,
+	    sizeof(*run->persons.slot))) == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
+	run->persons.cap = run->ids.cap;
 	res->nrows = run->ro.nrows;
 	return 0;
 }
@@ -651,18 +683,29 @@ issue_open_org(struct issue_run *run, struct err *e)
 
 /* The person already holds this certificate from the organization
  * (refused without --reissue), or is twice in the roster: sets re. */
+/* Against the registry and the rows accepted so far: one certificate per
+ * person, occupation and level (unless --reissue), and one name per
+ * document number (unless the authority overrides, with a reason). */
 static int
 issue_check_held(struct issue_run *run, struct pending *p, struct err *re,
     struct err *e)
 {
 	struct cert *c = &p->rec.cert;
-	struct held_ctx h = { run->org.code, c->occ_code, c->level, "" };
+	struct held_ctx h = { .want = c, .org = run->org.code };
+	size_t slot;
 	long dup;
 	int rc;
 
 	if ((rc = registry_each_cert_of_person(run->r, run->txn, c->id_number,
 	    issue_match_held, &h, e)) != 0)
 		return rc;
+	if (h.other[0] && !run->o->name_change_reason) {
+		err_set(re, ERR_DENIED, "证件号码 already belongs to %s (%s), not "
+		    "%s: one document number names one person (the authority "
+		    "may override with --name-change REASON)", h.other_name,
+		    h.other, c->name);
+		return 0;
+	}
 	if (h.found[0] && !run->o->reissue) {
 		err_set(re, ERR_EXISTS, "already holds %s %s from %s: %s "
 		    "(use --reissue to revoke it and issue anew)",
@@ -670,12 +713,25 @@ issue_check_held(struct issue_run *run, struct pending *p, struct err *re,
 		    level_full(c->level), run->org.code, h.found);
 		return 0;
 	}
-	/* Only accepted rows enter the set: their slots stay put. */
-	if ((dup = issue_add_ident(&run->ids, run->pend, run->npend)) >= 0) {
+	if ((dup = issue_find_ident(&run->persons, run->pend, run->npend, 1,
+	    &slot)) >= 0 && strcmp(run->pend[dup].rec.cert.name, c->name) != 0 &&
+	    !run->o->name_change_reason) {
+		err_set(re, ERR_DENIED, "证件号码 is on line %d too, with the name "
+		    "%s: one document number names one person",
+		    run->res->rows[run->pend[dup].row].line,
+		    run->pend[dup].rec.cert.name);
+		return 0;
+	}
+	if ((dup = issue_find_ident(&run->ids, run->pend, run->npend, 0,
+	    &slot)) >= 0) {
 		err_set(re, ERR_INVALID, "same person, occupation and level as "
 		    "line %d", run->res->rows[run->pend[dup].row].line);
 		return 0;
 	}
+	if (h.other[0])
+		snprintf(p->rec.issue_note, sizeof(p->rec.issue_note), "name "
+		    "differs from %s (%s): %s", h.other, h.other_name,
+		    run->o->name_change_reason);
 	memcpy(p->old, h.found, sizeof(p->old));
 	return 0;
 }
@@ -770,6 +826,10 @@ issue_take_row(struct issue_run *run, size_t i, struct err *e)
 		    &re);
 	out->status = ROW_PENDING;
 	memcpy(out->certno, p->rec.cert.no, sizeof(out->certno));
+	/* Only numbered rows enter the sets: a slot reused after a late
+	 * rejection must not stay in them. */
+	issue_add_ident(&run->ids, run->pend, run->npend, 0);
+	issue_add_ident(&run->persons, run->pend, run->npend, 1);
 	run->npend++;
 	if ((run->npend & 15) == 0)
 		issue_publish_rows(&run->sg, run->npend);
@@ -913,6 +973,7 @@ issue_end_run(struct issue_run *run, int rc)
 		buf_free(&run->pend[i].photo);
 	free(run->pend);
 	free(run->ids.slot);
+	free(run->persons.slot);
 	key_free(&run->k);
 	roster_free(&run->ro);
 	buf_free(&run->data);

@@ -14,7 +14,7 @@
 #include "skillcert/model/sha256.h"
 #include "skillcert/base/date.h"
 
-#define REC_VERSION 1
+#define REC_VERSION 2   /* 2 added issue_note; 1 is still read */
 #define REG_MAXDBS 16
 #define REG_MAXREADERS 1024
 #define AUTH_KEY_FILE "authority.key"
@@ -508,6 +508,7 @@ rec_encode(const struct cert_record *c, struct buf *b)
 	buf_append_u16(b, (uint16_t)c->enc_len);
 	buf_append(b, c->enc, c->enc_len);
 	buf_append(b, c->sig, CERT_SIG_LEN);
+	buf_append_str16(b, c->issue_note);
 	return b->oom ? -1 : 0;
 }
 
@@ -522,7 +523,8 @@ rec_decode(const char *key, const uint8_t *p, size_t n, struct cert_record *c,
 	const uint8_t *enc;
 
 	memset(c, 0, sizeof(*c));
-	if (rd_u8(&r, &ver) != 0 || ver != REC_VERSION || rd_u8(&r, &st) != 0 ||
+	if (rd_u8(&r, &ver) != 0 || ver < 1 || ver > REC_VERSION ||
+	    rd_u8(&r, &st) != 0 ||
 	    rd_u8(&r, &reason) != 0 || rd_u8(&r, &photo) != 0 ||
 	    rd_u64(&r, &ia) != 0 || rd_u64(&r, &ra) != 0 ||
 	    rd_u64(&r, &c->log_issue) != 0 || rd_u64(&r, &c->log_revoke) != 0 ||
@@ -531,7 +533,9 @@ rec_decode(const char *key, const uint8_t *p, size_t n, struct cert_record *c,
 	    rd_str16(&r, c->revoke_note, sizeof(c->revoke_note)) != 0 ||
 	    rd_bytes(&r, c->revoked_by, KEY_ID_LEN) != 0 ||
 	    rd_u16(&r, &el) != 0 || rd_skip(&r, el, &enc) != 0 ||
-	    rd_bytes(&r, c->sig, CERT_SIG_LEN) != 0 || r.p != r.end)
+	    rd_bytes(&r, c->sig, CERT_SIG_LEN) != 0 ||
+	    (ver >= 2 && rd_str16(&r, c->issue_note, sizeof(c->issue_note)) != 0) ||
+	    r.p != r.end)
 		return err_set(e, ERR_DB, "record of %.22s is corrupt", key);
 	c->status = st;
 	c->reason = reason;

@@ -109,4 +109,19 @@ check "zero certificates" test "$(cat "$T/out")" = "[]"
 cp "$T/ka.saved" "$ka"
 expect_rc "the right key file issues" 0 $SC issue --db "$K" --org S000036000001 --roster "$T/k.csv" --quiet
 expect_rc "and the log audits clean" 0 $SC log audit --db "$K"
+# --- 8. one document number, one person --------------------------------------
+H='姓名,证件类型,证件号码,职业,等级,评价方式,考核日期'
+{ echo "$H"; echo "张晓华,居民身份证,$(id_number 401),养老护理员,5,过程化考核,2024-04-01"; } > "$T/n1.csv"
+expect_rc "issue to 张晓华" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/n1.csv" --quiet
+{ echo "$H"; echo "李鬼,居民身份证,$(id_number 401),育婴员,5,过程化考核,2024-04-01"; } > "$T/n2.csv"
+expect_rc "李鬼 with 张晓华's number is refused" 1 $SC issue --db "$D" --org S000036000001 --roster "$T/n2.csv"
+check "names the holder and the certificate" contains "$T/err" "already belongs to 张晓华 (S000036000001${Y}5"
+expect_rc "the authority overrides with a reason" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/n2.csv" --name-change "更名：户籍证明 2024-05-01" --batch rename --json
+cn=$(grep -o '"certno":"[^"]*"' "$T/out" | head -1 | cut -d'"' -f4)
+expect_rc "show the overridden certificate" 0 $SC show --db "$D" "$cn" --json
+check "the reason is recorded" contains "$T/out" "更名：户籍证明 2024-05-01"
+{ echo "$H"; echo "王芳,居民身份证,$(id_number 402),养老护理员,5,过程化考核,2024-04-01"
+  echo "王方,居民身份证,$(id_number 402),育婴员,5,过程化考核,2024-04-01"; } > "$T/n3.csv"
+expect_rc "two names for one number in one roster" 1 $SC issue --db "$D" --org S000036000001 --roster "$T/n3.csv"
+check "names the other line" contains "$T/err" "is on line 2 too, with the name 王芳"
 finish

@@ -15,6 +15,9 @@ struct issue_opts {
 	const char *org;            /* organization code */
 	const char *roster_path;    /* CSV file; photo paths are relative to it */
 	const char *photos_dir;     /* photos inside this folder instead */
+	const char *name_change_reason; /* the authority's override: a document
+	                               number already issued under another
+	                               name; recorded in each record */
 	const char *roster_data;    /* or the bytes themselves (roster_path NULL) */
 	size_t roster_len;
 	const char *batch;          /* NULL: "R" + hash of the roster bytes */

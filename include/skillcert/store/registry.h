@@ -64,6 +64,7 @@ struct cert_record {
 	uint32_t row;                  /* roster line */
 	char employer[ORG_NAME_MAX + 1];
 	char revoke_note[256];
+	char issue_note[256];          /* why the authority overrode a check */
 	uint8_t revoked_by[KEY_ID_LEN];
 	int has_photo;
 };
