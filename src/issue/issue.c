@@ -466,16 +466,20 @@ issue_wait_signed(struct signer *s, size_t i, size_t n)
 	return failed;
 }
 
-static void
+/* Starts the signing threads; an error (nothing to wait for) if none
+ * starts, since the storer would otherwise wait for them for ever. */
+static int
 issue_start_signers(struct signer *s, struct pending *p, const struct key *k,
-    int threads, size_t expected)
+    int threads, size_t expected, struct err *e)
 {
 	pthread_attr_t attr;
+	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
-	pthread_cond_init(&s->signed_cv, NULL);
+	if (pthread_mutex_init(&s->mu, NULL) != 0 ||
+	    pthread_cond_init(&s->cv, NULL) != 0 ||
+	    pthread_cond_init(&s->signed_cv, NULL) != 0)
+		return err_set(e, ERR_NOMEM, "cannot set up the signing threads");
 	s->p = p;
 	s->k = k;
 	if (threads < 1)
@@ -486,13 +490,22 @@ issue_start_signers(struct signer *s, struct pending *p, const struct key *k,
 		threads = SIGNERS_MAX;
 	if ((size_t)threads > expected / 32 + 1)
 		threads = (int)(expected / 32 + 1); /* small rosters: few threads */
-	pthread_attr_init(&attr);
+	if (pthread_attr_init(&attr) != 0)
+		return err_set(e, ERR_NOMEM, "cannot set up the signing threads");
 	pthread_attr_setstacksize(&attr, 256u << 10);
 	for (int t = 0; t < threads; t++)
-		if (pthread_create(&s->tid[s->nthreads], &attr,
-		    issue_run_signer, s) == 0)
+		if ((rc = pthread_create(&s->tid[s->nthreads], &attr,
+		    issue_run_signer, s)) == 0)
 			pthread_setname_np(s->tid[s->nthreads++], "skillcert-sign");
 	pthread_attr_destroy(&attr);
+	if (s->nthreads == 0) {
+		pthread_cond_destroy(&s->cv);
+		pthread_cond_destroy(&s->signed_cv);
+		pthread_mutex_destroy(&s->mu);
+		return err_set(e, ERR_NOMEM, "no signing thread could start (%s): "
+		    "nothing issued", strerror(rc));
+	}
+	return 0;
 }
 
 static void
@@ -1001,8 +1014,9 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 	if ((rc = issue_read_roster(&run, e)) != 0 ||
 	    (rc = issue_open_org(&run, e)) != 0)
 		goto done;
-	issue_start_signers(&run.sg, run.pend, &run.k, o->threads,
-	    run.ro.nrows);
+	if ((rc = issue_start_signers(&run.sg, run.pend, &run.k, o->threads,
+	    run.ro.nrows, e)) != 0)
+		goto done;
 	run.signing = 1;
 	date_to_ymd(run.today, &y, &mo, &d);
 	run.year2 = y % 100;

@@ -124,4 +124,9 @@ check "the reason is recorded" contains "$T/out" "更名：户籍证明 2024-05-
   echo "王方,居民身份证,$(id_number 402),育婴员,5,过程化考核,2024-04-01"; } > "$T/n3.csv"
 expect_rc "two names for one number in one roster" 1 $SC issue --db "$D" --org S000036000001 --roster "$T/n3.csv"
 check "names the other line" contains "$T/err" "is on line 2 too, with the name 王芳"
+# --- 12. issue ends when no signing thread starts ---------------------------
+{ echo "$H"; echo "钱八,居民身份证,$(id_number 501),养老护理员,5,过程化考核,2024-04-01"; } > "$T/t.csv"
+expect_rc "issue with no thread ends (71), nothing issued" 71 env SKILLCERT_FAULT=thread LD_PRELOAD="$FAULT" timeout 30 $SC issue --db "$D" --org S000036000001 --roster "$T/t.csv"
+check "says why" contains "$T/err" "no signing thread could start"
+expect_rc "the same roster then issues" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/t.csv" --quiet
 finish
