@@ -166,13 +166,14 @@ issue_check_person(const struct catalog *cat, const struct roster_row *row,
 	const struct named *idt;
 	int rc;
 
-	if ((rc = person_check_name(FIELD(RC_NAME), e)) != 0)
-		return rc;
-	snprintf(c->name, sizeof(c->name), "%s", row->f[RC_NAME]);
-	/* person_check_name normalises middle dots into its input: take that form. */
+	/* The document type first: it decides which names are valid. */
 	if ((idt = catalog_idtype(cat, FIELD(RC_ID_TYPE))) == NULL)
 		return err_set(e, ERR_INVALID, "'%s' is not a known document type "
 		    "(e.g. 居民身份证, 护照)", row->f[RC_ID_TYPE]);
+	if ((rc = person_check_name_as(FIELD(RC_NAME), idt->flags &
+	    IDTYPE_LATIN_NAMES ? PERSON_NAME_LATIN_MARKS : 0, e)) != 0)
+		return rc;
+	snprintf(c->name, sizeof(c->name), "%s", row->f[RC_NAME]);
 	c->id_type = idt->code;
 	if (strlen(FIELD(RC_ID_NUMBER)) > CERT_ID_MAX)
 		return err_set(e, ERR_INVALID, "longer than %d characters", CERT_ID_MAX);

@@ -97,6 +97,34 @@ catalog_add_occupation(struct catalog *c, char **f, int line, struct err *e)
 }
 
 /* code, name (and for ID types the check): methods, idtypes, regions */
+/* An ID type's check column: rules separated by '|' ("gb11643": the
+ * 18-character number with its check character; "latin-names": names as
+ * foreign documents print them). */
+static int
+catalog_idtype_flags(const char *s, int line, int *flags, struct err *e)
+{
+	static const struct { const char *name; int flag; } rules[] = {
+		{ "gb11643", IDTYPE_GB11643 },
+		{ "latin-names", IDTYPE_LATIN_NAMES },
+	};
+	const char *p = s;
+
+	*flags = 0;
+	while (*p) {
+		size_t n = strcspn(p, "|"), i;
+		for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			if (strlen(rules[i].name) == n &&
+			    strncmp(p, rules[i].name, n) == 0)
+				break;
+		if (i == sizeof(rules) / sizeof(rules[0]))
+			return err_set(e, ERR_INVALID, "line %d: check '%.*s' is not "
+			    "gb11643 or latin-names", line, (int)n, p);
+		*flags |= rules[i].flag;
+		p += n + (p[n] == '|');
+	}
+	return 0;
+}
+
 static int
 catalog_add_named(struct catalog *c, int kind, char **f, int line,
     struct err *e)
@@ -118,8 +146,9 @@ catalog_add_named(struct catalog *c, int kind, char **f, int line,
 	if ((rc = catalog_copy_field(nm.name, sizeof(nm.name), f[1], line,
 	    "name", e)) != 0)
 		return rc;
-	if (kind == CAT_IDTYPES)
-		nm.flags = strcmp(f[2], "gb11643") == 0 ? IDTYPE_GB11643 : 0;
+	if (kind == CAT_IDTYPES && (rc = catalog_idtype_flags(f[2], line,
+	    &nm.flags, e)) != 0)
+		return rc;
 	for (size_t i = 0; i < *cnt; i++)
 		if ((*arr)[i].code == nm.code)
 			return err_set(e, ERR_INVALID, "line %d: code %d listed twice",

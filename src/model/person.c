@@ -151,13 +151,69 @@ name_bad(struct err *e, const char *name, size_t off, int len, size_t pos,
  * middle dot U+00B7 (U+30FB and U+2022 accepted as the same dot; the
  * roster parser rewrites them to U+00B7, this check cannot since the
  * name is const) between two letters. U+FF0E and '.' are refused. */
+/* Why character c (between prev and next) may not stand in a name, or
+ * NULL when it may: CJK or Latin letters; one space between Latin words
+ * (after an initial's full stop too, for foreign documents); a middle dot
+ * between two parts. */
+static const char *
+person_name_char(uint32_t c, uint32_t prev, uint32_t next, int latin)
+{
+	if (is_cjk(c) || is_latin(c))
+		return NULL;
+	if (c == ' ')
+		return (is_latin(prev) || (latin && prev == '.')) &&
+		    is_latin(next) ? NULL : "a space; spaces may only separate "
+		    "Latin words, one at a time";
+	if (is_dot(c))
+		return prev == 0 || next == 0 || is_dot(prev) || prev == ' ' ||
+		    is_dot(next) || next == ' ' ? "a middle dot that does not "
+		    "stand between two parts of the name" : NULL;
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+		return "a control character";
+	if ((c >= '0' && c <= '9') || (c >= 0xff10 && c <= 0xff19))
+		return "a digit; a name holds letters only";
+	if (c == 0x3000 || c == 0xa0 || c == '\t')
+		return "a full-width or non-breaking space";
+	return latin ? "not a letter allowed in a name (CJK, Latin, space, "
+	    "middle dot, or ' - . in a Latin name)" : "not a letter allowed in "
+	    "a name (CJK, Latin, space or middle dot)";
+}
+
+/* The marks foreign documents print between the parts of a Latin name:
+ * O'Brien, Jean-Pierre, J. R. Smith. Never first: a name may not start
+ * a spreadsheet formula. */
+static const char *
+person_latin_mark(uint32_t c, uint32_t prev, uint32_t next)
+{
+	if ((c == '\'' || c == 0x2019 || c == '-') &&
+	    (!is_latin(prev) || !is_latin(next)))
+		return "an apostrophe or hyphen that does not stand between two "
+		    "Latin letters";
+	if (c == '.' && (!is_latin(prev) || (next != 0 && next != ' ')))
+		return "a full stop that does not end a Latin initial";
+	return NULL;
+}
+
+static int
+person_is_latin_mark(uint32_t c)
+{
+	return c == '\'' || c == 0x2019 || c == '-' || c == '.';
+}
+
 int
 person_check_name(const char *name, struct err *e)
+{
+	return person_check_name_as(name, 0, e);
+}
+
+int
+person_check_name_as(const char *name, int rules, struct err *e)
 {
 	const uint8_t *p = (const uint8_t *)name;
 	size_t n, off = 0, pos = 0, bad;
 	uint32_t c, prev = 0, next;
-	int l;
+	const char *why;
+	int l, latin = rules & PERSON_NAME_LATIN_MARKS;
 
 	if (name == NULL || name[0] == '\0')
 		return err_set(e, ERR_INVALID, "name is empty");
@@ -174,32 +230,11 @@ person_check_name(const char *name, struct err *e)
 		next = 0; /* already checked: decoding cannot fail */
 		if (off + (size_t)l < n)
 			(void)utf8_decode(p + off + l, n - off - l, &next);
-		if (is_cjk(c) || is_latin(c)) {
-			/* fine */
-		} else if (c == ' ') {
-			if (!is_latin(prev) || !is_latin(next))
-				return name_bad(e, name, off, l, pos, c,
-				    "a space; spaces may only separate Latin "
-				    "words, one at a time");
-		} else if (is_dot(c)) {
-			if (prev == 0 || next == 0 || is_dot(prev) ||
-			    prev == ' ' || is_dot(next) || next == ' ')
-				return name_bad(e, name, off, l, pos, c,
-				    "a middle dot that does not stand between "
-				    "two parts of the name");
-		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-			return name_bad(e, name, off, l, pos, c,
-			    "a control character");
-		else if ((c >= '0' && c <= '9') || (c >= 0xff10 && c <= 0xff19))
-			return name_bad(e, name, off, l, pos, c,
-			    "a digit; a name holds letters only");
-		else if (c == 0x3000 || c == 0xa0 || c == '\t')
-			return name_bad(e, name, off, l, pos, c,
-			    "a full-width or non-breaking space");
-		else
-			return name_bad(e, name, off, l, pos, c,
-			    "not a letter allowed in a name (CJK, Latin, "
-			    "space or middle dot)");
+		if (latin && person_is_latin_mark(c)) {
+			if ((why = person_latin_mark(c, prev, next)) != NULL)
+				return name_bad(e, name, off, l, pos, c, why);
+		} else if ((why = person_name_char(c, prev, next, latin)) != NULL)
+			return name_bad(e, name, off, l, pos, c, why);
 		prev = c;
 		off += (size_t)l;
 	}

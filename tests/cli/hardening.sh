@@ -129,4 +129,21 @@ check "names the other line" contains "$T/err" "is on line 2 too, with the name 
 expect_rc "issue with no thread ends (71), nothing issued" 71 env SKILLCERT_FAULT=thread LD_PRELOAD="$FAULT" timeout 30 $SC issue --db "$D" --org S000036000001 --roster "$T/t.csv"
 check "says why" contains "$T/err" "no signing thread could start"
 expect_rc "the same roster then issues" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/t.csv" --quiet
+# --- 10. names as foreign documents print them --------------------------------
+{ echo "$H"
+  echo "O'Brien,护照,E12345671,养老护理员,5,过程化考核,2024-04-01"
+  echo "Jean-Pierre Martin,外国人永久居留身份证,USA110079010101,养老护理员,5,过程化考核,2024-04-01"
+  echo "J. R. Smith,护照,E12345672,养老护理员,5,过程化考核,2024-04-01"
+  echo "O'Neil,居民身份证,$(id_number 601),养老护理员,5,过程化考核,2024-04-01"
+  echo "'Brien,护照,E12345673,养老护理员,5,过程化考核,2024-04-01"
+  echo "-Smith,护照,E12345674,养老护理员,5,过程化考核,2024-04-01"
+  printf 'Ann\xe2\x80\x8bLee,护照,E12345675,养老护理员,5,过程化考核,2024-04-01\n'
+  printf 'Ann\xe2\x80\xaeLee,护照,E12345676,养老护理员,5,过程化考核,2024-04-01\n'
+  echo "Smith..,护照,E12345677,养老护理员,5,过程化考核,2024-04-01"
+} > "$T/names.csv"
+expect_rc "foreign names" 0 $SC issue --db "$D" --org S000036000001 --roster "$T/names.csv" --partial --json
+check "O'Brien, Jean-Pierre Martin and J. R. Smith issue" contains "$T/out" '"issued":3'
+check "six refused" contains "$T/out" '"rejected":6'
+check "not on a 居民身份证" bash -c "grep -o '\"line\":5,\"status\":\"rejected\"' '$T/out'"
+check "zero-width and bidi refused" bash -c "grep -q '\"line\":8,\"status\":\"rejected\"' '$T/out' && grep -q '\"line\":9,\"status\":\"rejected\"' '$T/out'"
 finish

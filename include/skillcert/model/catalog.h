@@ -27,6 +27,7 @@ struct occupation {
 
 struct named { int code; char name[CAT_NAME_MAX]; int flags; };
 #define IDTYPE_GB11643 1           /* named.flags: 18-digit check char */
+#define IDTYPE_LATIN_NAMES 2       /* names with ' - . (foreign documents) */
 
 struct brand_rule {
 	int province;                  /* 0 = any */

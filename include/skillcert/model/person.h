@@ -11,4 +11,11 @@ int person_check_idcard(char *id, struct err *e);
  * (incl. Ext A-G), Latin letters, space, middle dot U+00B7/U+30FB/U+2022
  * normalised to U+00B7; no controls, digits or symbols. */
 int person_check_name(const char *name, struct err *e);
+/* The same with rules: PERSON_NAME_LATIN_MARKS also allows ' (or U+2019)
+ * and - between two Latin letters and . after one (an initial), as
+ * passports and foreign residence cards print names (O'Brien,
+ * Jean-Pierre, J. R. Smith); zero-width, bidi and control characters
+ * stay refused. */
+#define PERSON_NAME_LATIN_MARKS 0x1
+int person_check_name_as(const char *name, int rules, struct err *e);
 #endif
