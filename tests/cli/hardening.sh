@@ -46,6 +46,8 @@ expect_rc "a text file naming itself: invalid, no crash" 1 $SC verify --trust "$
 # --- render ends when no worker can read the registry ------------------------
 expect_rc "render with every reader failing ends (75)" 75 env SKILLCERT_FAULT=reader LD_PRELOAD="$FAULT" timeout 30 $SC render --db "$D" --out "$T/pdf3" --all --jobs 2
 check "says how many were not rendered" contains "$T/err" "not rendered"
+expect_rc "a map resized under the render threads: an error, no mapsize call from a thread" 75 env SKILLCERT_FAULT=resized LD_PRELOAD="$FAULT" timeout 30 $SC render --db "$D" --out "$T/pdf5" --all --jobs 2
+check "says to run it again" contains "$T/err" "run this again"
 expect_rc "render with no thread renders on the main one" 0 env SKILLCERT_FAULT=thread LD_PRELOAD="$FAULT" timeout 30 $SC render --db "$D" --out "$T/pdf4" --all --quiet
 check "and wrote the PDF" test -s "$T/pdf4/S000036000001${Y}5000001.pdf"
 # --- 1. a roster publishes only photos from its own folder -------------------

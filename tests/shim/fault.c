@@ -3,6 +3,10 @@
  *   SKILLCERT_FAULT=reader  mdb_txn_begin fails with MDB_READERS_FULL in
  *                           every thread but the main one
  *   SKILLCERT_FAULT=thread  pthread_create fails with EAGAIN
+ *   SKILLCERT_FAULT=resized mdb_txn_begin says MDB_MAP_RESIZED in every
+ *                           thread but the main one, and a call of
+ *                           mdb_env_set_mapsize from such a thread (which
+ *                           LMDB forbids while others use the map) aborts
  * Test-only: never linked into the programs. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -27,11 +31,27 @@ mdb_txn_begin(MDB_env *env, MDB_txn *parent, unsigned int flags,
 {
 	int (*real)(MDB_env *, MDB_txn *, unsigned int, MDB_txn **);
 
-	if (fault_is("reader") && syscall(SYS_gettid) != getpid())
-		return MDB_READERS_FULL;
+	if (syscall(SYS_gettid) != getpid()) {
+		if (fault_is("reader"))
+			return MDB_READERS_FULL;
+		if (fault_is("resized"))
+			return MDB_MAP_RESIZED;
+	}
 	real = (int (*)(MDB_env *, MDB_txn *, unsigned int, MDB_txn **))
 	    dlsym(RTLD_NEXT, "mdb_txn_begin");
 	return real(env, parent, flags, txn);
+}
+
+int
+mdb_env_set_mapsize(MDB_env *env, size_t size)
+{
+	int (*real)(MDB_env *, size_t);
+
+	if (fault_is("resized") && syscall(SYS_gettid) != getpid())
+		abort();
+	real = (int (*)(MDB_env *, size_t))dlsym(RTLD_NEXT,
+	    "mdb_env_set_mapsize");
+	return real(env, size);
 }
 
 int
