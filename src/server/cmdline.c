@@ -14,8 +14,9 @@ server_usage(const char *prog, int full)
 	fprintf(full ? stdout : stderr,
 	    "usage: %s [--db DIR] [--listen ADDR:PORT] [--threads N]\n"
 	    "       [--tls-cert FILE --tls-key FILE] [--rate N/s|N/m|0] [--burst N]\n"
-	    "       [--access-log FILE|-] [--max-conns N] [--timeout SECONDS]\n"
-	    "       [--keys DIR] [--quiet]\n", prog);
+	    "       [--access-log FILE|-] [--max-conns N] [--max-conns-per-addr N]\n"
+	    "       [--timeout SECONDS] [--head-timeout SECONDS]\n"
+	    "       [--trust-proxy CIDR] [--keys DIR] [--quiet]\n", prog);
 	if (!full)
 		return;
 	fputs("\n"
@@ -31,16 +32,24 @@ server_usage(const char *prog, int full)
 	    "  --tls-cert FILE     PEM certificate chain; with --tls-key: HTTPS\n"
 	    "  --tls-key FILE      PEM private key of the TLS certificate\n"
 	    "  --rate N/s          lookups per client address per second on\n"
-	    "                      /v1/certificates, /v1/verify, /search and /v/\n"
-	    "                      (default 10/s, burst 20); N/m per minute;\n"
-	    "                      0 turns the limit off. Excess gets 429 with\n"
-	    "                      Retry-After. Counted per thread.\n"
+	    "                      /v1/certificates, /v1/verify, /search, /v/,\n"
+	    "                      /v1/log/* and /v1/trust (default 10/s, burst\n"
+	    "                      20); N/m per minute; 0 turns the limit off.\n"
+	    "                      Excess gets 429 with Retry-After. One limit\n"
+	    "                      for all threads; IPv6 counted per /64.\n"
 	    "  --burst N           token-bucket size (default max(2 x rate, 10))\n"
 	    "  --access-log FILE   one line per request (route pattern, status,\n"
 	    "                      bytes, microseconds; never names, ID numbers\n"
 	    "                      or tokens); - for stdout; default none\n"
-	    "  --max-conns N       open connections per thread (default 1024)\n"
-	    "  --timeout S         read/write/idle timeout (default 15)\n"
+	    "  --max-conns N       open connections in all (default 65536, fitted\n"
+	    "                      under the open-file limit, which is raised);\n"
+	    "                      when full, idle keep-alive ones are closed\n"
+	    "  --max-conns-per-addr N  per client address (default 256; 0 any)\n"
+	    "  --timeout S         idle keep-alive and write timeout (default 15)\n"
+	    "  --head-timeout S    for a whole request head, from its first byte\n"
+	    "                      (default 10; 408 then close)\n"
+	    "  --trust-proxy CIDR  peers in CIDR are reverse proxies: the client\n"
+	    "                      is the rightmost X-Forwarded-For hop outside it\n"
 	    "  --keys DIR          keys directory (public keys only are read)\n"
 	    "  --quiet             no startup and shutdown lines\n"
 	    "\n"
@@ -91,6 +100,9 @@ static const struct option server_opts[] = {
 	{ "access-log", required_argument, NULL, 'a' },
 	{ "max-conns", required_argument, NULL, 'm' },
 	{ "timeout", required_argument, NULL, 'T' },
+	{ "head-timeout", required_argument, NULL, 'H' },
+	{ "max-conns-per-addr", required_argument, NULL, 'A' },
+	{ "trust-proxy", required_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -116,6 +128,17 @@ server_main(int argc, char **argv)
 		case 'K': c.tls_key = optarg; break;
 		case 'a': c.access_log = optarg; break;
 		case 'q': c.quiet = 1; break;
+		case 'P': c.trust_proxy = optarg; break;
+		case 'H':
+			if (parse_int(optarg, 1, 3600, &v) != 0)
+				goto bad;
+			c.head_timeout_s = (int)v;
+			break;
+		case 'A':
+			if (parse_int(optarg, 0, 1000000, &v) != 0)
+				goto bad;
+			c.max_conns_per_addr = (int)v;
+			break;
 		case 't':
 			if (parse_int(optarg, 1, 256, &v) != 0)
 				goto bad;

@@ -8,19 +8,12 @@
 int
 srv_ctx_init(struct srv_ctx *x, const struct srv_shared *sh, struct err *e)
 {
-	const struct server_config *c = sh->cfg;
-	double burst = c->burst > 0 ? c->burst : (c->rate * 2 > 10 ?
-	    c->rate * 2 : 10);
-
 	memset(x, 0, sizeof(*x));
 	x->sh = sh;
 	x->reg = sh->reg;
 	buf_init(&x->body);
 	buf_init(&x->tmp);
 	buf_init(&x->enc);
-	if (ratelimit_init(&x->rl, c->rl_entries, c->rate, burst) != 0)
-		return err_set(e, ERR_NOMEM, "cannot allocate the rate-limit "
-		    "table");
 	/* Reserve once so the hot path does not grow the buffers. */
 	if (buf_reserve(&x->body, 16384) != 0 || buf_reserve(&x->tmp, 4096) != 0 ||
 	    buf_reserve(&x->enc, 512) != 0) {
@@ -37,13 +30,26 @@ srv_ctx_init(struct srv_ctx *x, const struct srv_shared *sh, struct err *e)
 	return 0;
 }
 
+/* The rate limit all threads share, from the configuration. */
+int
+srv_ratelimit_open(struct ratelimit *rl, const struct server_config *c,
+    struct err *e)
+{
+	double burst = c->burst > 0 ? c->burst : (c->rate * 2 > 10 ?
+	    c->rate * 2 : 10);
+
+	if (ratelimit_init(rl, c->rl_entries, c->rate, burst) != 0)
+		return err_set(e, ERR_NOMEM, "cannot allocate the rate-limit "
+		    "table");
+	return 0;
+}
+
 void
 srv_ctx_free(struct srv_ctx *x)
 {
 	if (x->txn != NULL)
 		mdb_txn_abort(x->txn);
 	x->txn = NULL;
-	ratelimit_free(&x->rl);
 	buf_free(&x->body);
 	buf_free(&x->tmp);
 	buf_free(&x->enc);

@@ -22,6 +22,7 @@ struct srv_shared {
 	int64_t started;                  /* unix seconds */
 	struct srv_ctx **ctxs;            /* every thread's context (metrics) */
 	int nctx;
+	struct ratelimit *rl;             /* one for all threads (locks inside) */
 };
 
 /* ---- per-thread request context ---- */
@@ -33,7 +34,6 @@ struct srv_ctx {
 	struct registry *reg;
 	MDB_txn *txn;                     /* reset between requests */
 	int txn_live;
-	struct ratelimit rl;
 	struct srv_metrics m;
 	struct buf body;                  /* response body, reused */
 	struct buf tmp;                   /* scratch, reused */
@@ -44,11 +44,18 @@ struct srv_ctx {
 	struct org_key okey;
 	const uint8_t *ext;               /* body outside `body` (photo) */
 	size_t ext_len;
+	const uint8_t *etag_of;           /* the trust bundle last hashed */
+	size_t etag_len;
+	size_t etag_txn;                  /* the snapshot it was read in */
+	char etag_hex[33];                /* its ETag, computed once a bundle */
 };
 
 int srv_ctx_init(struct srv_ctx *x, const struct srv_shared *sh,
     struct err *e);
 void srv_ctx_free(struct srv_ctx *x);
+/* The shared rate limit (sh->rl) from c: rate, burst, table size. */
+int srv_ratelimit_open(struct ratelimit *rl, const struct server_config *c,
+    struct err *e);
 
 /* Opens the request's read view; 0 or -1 (then a 503 is owed). */
 int srv_txn(struct srv_ctx *x);

@@ -71,7 +71,7 @@ check_request(struct srv_ctx *x, const struct srv_req *rq,
 		return -1;
 	}
 	if (http_route_limited(t->route) && rq->client_ok &&
-	    !ratelimit_take(&x->rl, rq->client, rq->now_us, &r->retry_after)) {
+	    !ratelimit_take(x->sh->rl, rq->client, rq->now_us, &r->retry_after)) {
 		srv_count(&x->m.rate_limited, 1);
 		error_out(x, r, json, 429, "rate_limited", "too many lookups "
 		    "from this address; retry later", "查询过于频繁",
@@ -151,4 +151,46 @@ srv_dispatch(struct srv_ctx *x, const struct srv_req *rq,
 		return;
 	call_route(x, rq, &t, &q, r);
 	r->route = t.route;
+}
+
+static const struct {
+	int status;
+	const char *code, *msg, *title_cn, *detail_cn;
+} refusals[] = {
+	{ 400, "bad_request", "malformed request", "请求无效",
+	    "请求格式不正确。" },
+	{ 405, "method_not_allowed", "only GET and HEAD are allowed",
+	    "不支持的请求方法", "本站只接受 GET 与 HEAD 请求。" },
+	{ 408, "request_timeout", "the request took too long to arrive",
+	    "请求超时", "请求未能及时到达。" },
+	{ 414, "uri_too_long", "request URI too long", "地址过长",
+	    "请求地址超过长度限制。" },
+	{ 431, "headers_too_large", "request header fields too large",
+	    "请求头过大", "请求头超过长度限制。" },
+	{ 501, "not_implemented", "only GET and HEAD are implemented",
+	    "不支持的请求方法", "本站只接受 GET 与 HEAD 请求。" },
+	{ 505, "version_not_supported", "only HTTP/1.0 and HTTP/1.1",
+	    "协议版本不支持", "本站只接受 HTTP/1.0 与 HTTP/1.1。" },
+};
+
+/* A request the connection refused before any route (its head was
+ * malformed, too large, or asked for what is never served): the same
+ * error shapes as the routes' own, JSON under /v1/, HTML elsewhere. */
+void
+srv_dispatch_refuse(struct srv_ctx *x, int status, const char *uri,
+    size_t uri_len, struct server_response *r)
+{
+	size_t i;
+	int json = uri != NULL && uri_len >= 4 && strncmp(uri, "/v1/", 4) == 0;
+
+	memset(r, 0, sizeof(*r));
+	x->ext = NULL;
+	r->route = ROUTE_OTHER;
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]) - 1; i++)
+		if (refusals[i].status == status)
+			break;
+	if (refusals[i].status != status)
+		i = 0;
+	error_out(x, r, json, refusals[i].status, refusals[i].code,
+	    refusals[i].msg, refusals[i].title_cn, refusals[i].detail_cn);
 }

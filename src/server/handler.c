@@ -14,6 +14,7 @@ struct server_handler {
 	struct srv_shared sh;
 	struct srv_ctx *ctx;
 	struct srv_ctx *ctxs[1];
+	struct ratelimit rl;
 };
 
 int
@@ -48,7 +49,15 @@ server_handler_open(struct server_handler **out, const struct server_config *c,
 	h->ctxs[0] = h->ctx;
 	h->sh.ctxs = h->ctxs;
 	h->sh.nctx = 1;
+	h->sh.rl = &h->rl;
+	if ((rc = srv_ratelimit_open(&h->rl, &h->cfg, e)) != 0) {
+		registry_close(h->sh.reg);
+		free(h->ctx);
+		free(h);
+		return rc;
+	}
 	if ((rc = srv_ctx_init(h->ctx, &h->sh, e)) != 0) {
+		ratelimit_free(&h->rl);
 		registry_close(h->sh.reg);
 		free(h->ctx);
 		free(h);
@@ -87,6 +96,7 @@ server_handler_close(struct server_handler *h)
 		return;
 	srv_done(h->ctx);
 	srv_ctx_free(h->ctx);
+	ratelimit_free(&h->rl);
 	registry_close(h->sh.reg);
 	free(h->ctx);
 	free(h);

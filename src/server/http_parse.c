@@ -2,6 +2,7 @@
  * server. Everything here reads bounded input and writes into caller
  * storage: no allocation, so the fuzzer and the hot path share it. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "skillcert/server/http_parse.h"
@@ -22,11 +23,11 @@ static const struct {
 	[ROUTE_API_ORG] =      { "/v1/orgs/{code}", "org", 0 },
 	[ROUTE_HEALTHZ] =      { "/healthz", "healthz", 0 },
 	[ROUTE_METRICS] =      { "/metrics", "metrics", 0 },
-	[ROUTE_LOG_HEAD] =     { "/v1/log/head", "log_head", 0 },
+	[ROUTE_LOG_HEAD] =     { "/v1/log/head", "log_head", 1 },
 	[ROUTE_LOG_PROOF] =    { "/v1/log/proof/{no}", "log_proof", 1 },
-	[ROUTE_LOG_CONSISTENCY] = { "/v1/log/consistency", "log_consistency", 0 },
-	[ROUTE_LOG_LEAVES] =   { "/v1/log/leaves", "log_leaves", 0 },
-	[ROUTE_TRUST] =        { "/v1/trust", "trust", 0 },
+	[ROUTE_LOG_CONSISTENCY] = { "/v1/log/consistency", "log_consistency", 1 },
+	[ROUTE_LOG_LEAVES] =   { "/v1/log/leaves", "log_leaves", 1 },
+	[ROUTE_TRUST] =        { "/v1/trust", "trust", 1 },
 };
 
 const char *
@@ -425,4 +426,90 @@ http_client_key(const char *addr, uint8_t key[16])
 	if (!(memcmp(key, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0))
 		memset(key + 8, 0, 8);   /* native IPv6: the /64 */
 	return 0;
+}
+
+/* A textual address as 16 bytes (IPv4 mapped); 0 or -1. */
+static int
+addr16(const char *a, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, a, out + 12) == 1) {
+		out[10] = out[11] = 0xff;
+		return 0;
+	}
+	return inet_pton(AF_INET6, a, out) == 1 ? 0 : -1;
+}
+
+int
+http_cidr_parse(const char *s, struct http_cidr *c)
+{
+	char tmp[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	long bits;
+	char *end;
+	int v4;
+
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (addr16(tmp, c->net) != 0)
+		return -1;
+	v4 = strchr(tmp, ':') == NULL;
+	bits = v4 ? 32 : 128;
+	if (slash != NULL) {
+		bits = strtol(slash + 1, &end, 10);
+		if (slash[1] == '\0' || *end != '\0' || bits < 0 ||
+		    bits > (v4 ? 32 : 128))
+			return -1;
+	}
+	c->bits = (int)bits + (v4 ? 96 : 0);
+	return 0;
+}
+
+int
+http_cidr_match(const struct http_cidr *c, const char *addr)
+{
+	uint8_t a[16];
+	int full = c->bits / 8, rest = c->bits % 8;
+
+	if (addr == NULL || addr16(addr, a) != 0)
+		return 0;
+	if (memcmp(a, c->net, (size_t)full) != 0)
+		return 0;
+	return rest == 0 || ((a[full] ^ c->net[full]) &
+	    (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+int
+http_xff_client(const char *v, size_t n, const struct http_cidr *c,
+    char *out, size_t cap)
+{
+	size_t e = n, s;
+	uint8_t a[16];
+
+	while (e > 0) {
+		s = e;
+		while (s > 0 && v[s - 1] != ',')
+			s--;
+		{
+			size_t b = s, f = e;
+
+			while (b < f && (v[b] == ' ' || v[b] == '\t'))
+				b++;
+			while (f > b && (v[f - 1] == ' ' || v[f - 1] == '\t'))
+				f--;
+			if (f - b == 0 || f - b >= cap)
+				return -1;
+			memcpy(out, v + b, f - b);
+			out[f - b] = '\0';
+		}
+		if (addr16(out, a) != 0)
+			return -1;   /* a hop we cannot read: trust nothing left */
+		if (!http_cidr_match(c, out))
+			return 0;
+		e = s > 0 ? s - 1 : 0;
+	}
+	return -1;
 }

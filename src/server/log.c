@@ -13,6 +13,7 @@
 #include "skillcert/base/hex.h"
 
 #define CT_BUNDLE "application/octet-stream"
+#define SRV_LEAVES_MAX 1000   /* leaves per /v1/log/leaves request */
 
 /* Renders a logview into the body; errors keep the API's shape. */
 static void
@@ -116,6 +117,9 @@ srv_log_leaves(struct srv_ctx *x, const struct http_query *q,
 		    "indices (at most 1000 leaves a request)");
 		return;
 	}
+	/* The server's own bound, whatever the log view allows. */
+	if (end > start && end - start > SRV_LEAVES_MAX)
+		end = start + SRV_LEAVES_MAX;
 	if (begin(x, r, &j) == 0)
 		log_answer(x, r, logview_leaves(x->reg, x->txn, start, end, &j, &e),
 		    &e, SRV_CACHE_NO_STORE);
@@ -142,8 +146,19 @@ srv_trust(struct srv_ctx *x, const struct srv_req *rq,
 		    "(skillcert trust export)");
 		return;
 	}
-	sha256_bytes(bp, bn, md);
-	hex_encode(md, 16, hex);
+	/* Hashed once a bundle and snapshot: the same committed
+	 * transaction, address and length are the same bytes. (The address
+	 * alone is not enough: pages freed by one commit may hold another
+	 * bundle of the same length a few commits later.) */
+	if (bp != x->etag_of || bn != x->etag_len ||
+	    mdb_txn_id(x->txn) != x->etag_txn) {
+		sha256_bytes(bp, bn, md);
+		hex_encode(md, 16, x->etag_hex);
+		x->etag_of = bp;
+		x->etag_len = bn;
+		x->etag_txn = mdb_txn_id(x->txn);
+	}
+	memcpy(hex, x->etag_hex, sizeof(x->etag_hex));
 	snprintf(r->etag, sizeof(r->etag), "\"%s\"", hex);
 	if (rq->if_none_match != NULL && strstr(rq->if_none_match, hex) != NULL) {
 		srv_finish(x, r, 304, CT_BUNDLE, SRV_CACHE_PUBLIC);

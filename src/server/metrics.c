@@ -17,7 +17,7 @@ const uint32_t srv_buckets_us[SRV_NBUCKETS] = {
 };
 
 static const int status_codes[ST_N] = {
-	200, 304, 400, 404, 405, 413, 414, 429, 500, 503, 0
+	200, 304, 400, 404, 405, 408, 413, 414, 429, 431, 500, 501, 503, 505, 0
 };
 
 static int
@@ -147,6 +147,17 @@ totals_text(const struct srv_shared *sh, struct buf *b)
 	    "accepting at its connection cap.", "counter", SUM(conns_paused));
 	counter(b, "skillcert_accept_errors_total", "accept(2) failures "
 	    "(EMFILE, ENFILE ...).", "counter", SUM(accept_errors));
+	counter(b, "skillcert_connections_refused_total", "Connections closed "
+	    "at once: too many from one address.", "counter",
+	    SUM(conns_refused));
+	counter(b, "skillcert_connections_evicted_total", "Idle keep-alive "
+	    "connections closed to make room.", "counter", SUM(conns_evicted));
+	counter(b, "skillcert_connections_timed_out_total", "Connections closed "
+	    "by the head deadline or the idle or write timeout.", "counter",
+	    SUM(conns_timed_out));
+	counter(b, "skillcert_reads_paused_total", "Times reading stopped "
+	    "because a client did not read its replies.", "counter",
+	    SUM(reads_paused));
 	counter(b, "skillcert_db_errors_total", "Registry read failures.",
 	    "counter", SUM(db_errors));
 	counter(b, "skillcert_signature_verifications_total", "Signatures "

@@ -12,8 +12,8 @@ struct srv_ctx;
 struct server_response;
 
 enum srv_status_idx {
-	ST_200, ST_304, ST_400, ST_404, ST_405, ST_413, ST_414, ST_429,
-	ST_500, ST_503, ST_OTHER, ST_N
+	ST_200, ST_304, ST_400, ST_404, ST_405, ST_408, ST_413, ST_414,
+	ST_429, ST_431, ST_500, ST_501, ST_503, ST_505, ST_OTHER, ST_N
 };
 #define SRV_NBUCKETS 12   /* latency upper bounds, microseconds (+Inf extra) */
 
@@ -28,6 +28,10 @@ struct srv_metrics {
 	_Atomic uint64_t conns_total;
 	_Atomic uint64_t conns_paused;    /* times the listener hit the cap */
 	_Atomic uint64_t accept_errors;
+	_Atomic uint64_t conns_refused;   /* over the per-address cap */
+	_Atomic uint64_t conns_evicted;   /* idle keep-alive closed at the cap */
+	_Atomic uint64_t conns_timed_out; /* head deadline, idle, write */
+	_Atomic uint64_t reads_paused;    /* stopped reading: output full */
 	_Atomic uint64_t db_errors;
 	_Atomic uint64_t sig_verifies;    /* signature checks actually run */
 	_Atomic uint64_t sig_cache_hits;

@@ -1,4 +1,5 @@
-/* ratelimit.c - token buckets per client address, fixed memory. */
+/* ratelimit.c - token buckets per client address, fixed memory, shared
+ * by every thread under striped locks. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@ ratelimit_init(struct ratelimit *rl, size_t nentries, double rate,
     double burst)
 {
 	uint64_t k[2];
-	size_t n = RL_WAYS;
+	size_t n = RL_WAYS, i;
 
 	memset(rl, 0, sizeof(*rl));
 	while (n < nentries && n < ((size_t)1 << 30))
@@ -31,30 +32,43 @@ ratelimit_init(struct ratelimit *rl, size_t nentries, double rate,
 	}
 	rl->k0 = k[0];
 	rl->k1 = k[1];
+	rl->nlocks = rl->nsets < RL_STRIPES ? rl->nsets : RL_STRIPES;
+	if ((rl->locks = calloc(rl->nlocks, sizeof(*rl->locks))) == NULL) {
+		free(rl->e);
+		rl->e = NULL;
+		return -1;
+	}
+	for (i = 0; i < rl->nlocks; i++)
+		if (pthread_mutex_init(&rl->locks[i], NULL) != 0) {
+			rl->nlocks = i;
+			ratelimit_free(rl);
+			return -1;
+		}
 	return 0;
 }
 
 void
 ratelimit_free(struct ratelimit *rl)
 {
+	size_t i;
+
+	for (i = 0; rl->locks != NULL && i < rl->nlocks; i++)
+		pthread_mutex_destroy(&rl->locks[i]);
+	free(rl->locks);
+	rl->locks = NULL;
 	free(rl->e);
 	rl->e = NULL;
 }
 
-int
-ratelimit_take(struct ratelimit *rl, const uint8_t key[16], uint64_t now_us,
-    uint32_t *retry_after)
+/* The bucket's arithmetic, under the set's lock. */
+static int
+ratelimit_take_locked(struct ratelimit *rl, struct rl_entry *set,
+    const uint8_t key[16], uint64_t now_us, uint32_t *retry_after)
 {
-	struct rl_entry *set, *hit = NULL, *victim;
+	struct rl_entry *hit = NULL, *victim;
 	size_t i;
 	double need;
 
-	if (rl->rate <= 0 || rl->e == NULL)
-		return 1;
-	if (now_us == 0)
-		now_us = 1;  /* 0 marks a free entry */
-	set = rl->e + (siphash_24(rl->k0, rl->k1, key, 16) & (rl->nsets - 1)) *
-	    RL_WAYS;
 	victim = &set[0];
 	for (i = 0; i < RL_WAYS; i++) {
 		if (set[i].last_us != 0 && memcmp(set[i].key, key, 16) == 0) {
@@ -82,4 +96,23 @@ ratelimit_take(struct ratelimit *rl, const uint8_t key[16], uint64_t now_us,
 	if (retry_after != NULL)
 		*retry_after = need < 1.0 ? 1 : (uint32_t)ceil(need);
 	return 0;
+}
+
+int
+ratelimit_take(struct ratelimit *rl, const uint8_t key[16], uint64_t now_us,
+    uint32_t *retry_after)
+{
+	size_t si;
+	int ok;
+
+	if (rl->rate <= 0 || rl->e == NULL)
+		return 1;
+	if (now_us == 0)
+		now_us = 1;  /* 0 marks a free entry */
+	si = siphash_24(rl->k0, rl->k1, key, 16) & (rl->nsets - 1);
+	pthread_mutex_lock(&rl->locks[si & (rl->nlocks - 1)]);
+	ok = ratelimit_take_locked(rl, rl->e + si * RL_WAYS, key, now_us,
+	    retry_after);
+	pthread_mutex_unlock(&rl->locks[si & (rl->nlocks - 1)]);
+	return ok;
 }

@@ -1,11 +1,8 @@
 /* server.c - the lookup server's process: N threads, each with its own
- * event_base, evhttp and SO_REUSEPORT listener; the main thread waits for
- * SIGTERM/SIGINT on its own event_base and then stops and joins them.
- *
- * evhttp (libevent 2.1) defaults changed here: timeouts, header and body
- * limits, a connection cap per thread, the methods it answers itself (we
- * answer 405, it would say 501), the default Content-Type's charset, and
- * EMFILE handling on accept. */
+ * event_base and SO_REUSEPORT listener (evconnlistener) handing sockets
+ * to conn.c; the main thread waits for SIGTERM/SIGINT on its own
+ * event_base and then stops and joins them. The file-descriptor limit is
+ * raised at start so the connection cap can sit far above 1,024. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,62 +17,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "alog.h"
+#include "conn.h"
 #include "ctx.h"
-#include "dispatch.h"
-#include "metrics.h"
 #include "respond.h"
 #include "style.h"
-
-#define LOG_FLUSH_AT 16384   /* access-log bytes buffered per thread */
-
-struct server;
-
-struct worker {
-	int id;
-	struct server *srv;
-	pthread_t thr;
-	int started;
-	struct event_base *base;
-	struct evhttp *http;
-	struct evconnlistener *lev;
-	struct event *registrar;       /* attaches close callbacks */
-	struct event *log_timer;
-	struct bufferevent **pending;  /* new connections, referenced */
-	size_t npending, cappending;
-	int conns;                     /* open connections */
-	int paused;                    /* listener disabled at the cap */
-	int stopping;                  /* tearing down: listener is gone */
-	struct buf log;
-	time_t log_sec;
-	char log_ts[32];
-	struct srv_ctx ctx;
-} __attribute__((aligned(64)));
-
-struct server {
-	struct server_config cfg;
-	struct srv_shared sh;
-	struct worker *w;
-	int n;
-	SSL_CTX *ssl;
-	int logfd;                     /* -1 none */
-	struct sockaddr_storage addr;
-	ev_socklen_t addrlen;
-	char addrtext[80];
-	struct event_base *ctl;        /* the main thread's: signals only */
-	struct event *sigint, *sigterm;
-};
+#include "worker.h"
 
 void
 server_config_defaults(struct server_config *c)
@@ -85,21 +39,14 @@ server_config_defaults(struct server_config *c)
 	c->threads = 1;
 	c->rate = 10;
 	c->burst = 20;
-	c->max_conns = 1024;
+	c->max_conns = 65536;
+	c->max_conns_per_addr = 256;
 	c->timeout_s = 15;
+	c->head_timeout_s = 10;
 	c->max_headers = 8192;
 	c->max_body = 1024;
 	c->backlog = 1024;
-	c->rl_entries = 16384;
-}
-
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
+	c->rl_entries = 65536;
 }
 
 /* ---- address ---- */
@@ -185,305 +132,28 @@ addr_format(const struct sockaddr_storage *ss, char *out, size_t cap)
 	}
 }
 
-/* ---- access log ---- */
-
-static void
-log_flush(struct worker *w)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	if (w->srv->logfd < 0 || w->log.len == 0)
-		return;
-	/* One write per batch of whole lines: O_APPEND keeps threads'
-	 * batches from interleaving inside a line. */
-	while (off < w->log.len) {
-		n = write(w->srv->logfd, w->log.data + off, w->log.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;   /* a full disk must not stop lookups */
-		off += (size_t)n;
-	}
-	buf_reset(&w->log);
-}
+/* ---- threads ---- */
 
 static void
 on_log_timer(evutil_socket_t fd, short what, void *arg)
 {
-	log_flush(arg);
-}
-
-static const char *
-method_name(enum evhttp_cmd_type c)
-{
-	switch (c) {
-	case EVHTTP_REQ_GET: return "GET";
-	case EVHTTP_REQ_HEAD: return "HEAD";
-	case EVHTTP_REQ_POST: return "POST";
-	case EVHTTP_REQ_PUT: return "PUT";
-	case EVHTTP_REQ_DELETE: return "DELETE";
-	case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-	case EVHTTP_REQ_TRACE: return "TRACE";
-	case EVHTTP_REQ_CONNECT: return "CONNECT";
-	case EVHTTP_REQ_PATCH: return "PATCH";
-	default: return "OTHER";
-	}
-}
-
-/* The route pattern, never the path: no numbers, names or tokens. */
-static void
-log_request(struct worker *w, const char *client, const char *method,
-    int route, int status, size_t bytes, uint64_t us)
-{
-	struct timespec ts;
-
-	if (w->srv->logfd < 0)
-		return;
-	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-	if (ts.tv_sec != w->log_sec) {
-		time_t t = ts.tv_sec + 8 * 3600;   /* China Standard Time */
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(w->log_ts, sizeof(w->log_ts), "%Y-%m-%dT%H:%M:%S+08:00",
-		    &tm);
-		w->log_sec = ts.tv_sec;
-	}
-	buf_printf(&w->log, "%s %s %s %s %d %zu %lluus t%d\n", w->log_ts,
-	    client != NULL ? client : "-", method, http_route_pattern(route),
-	    status, bytes, (unsigned long long)us, w->id);
-	if (w->log.len >= LOG_FLUSH_AT)
-		log_flush(w);
-}
-
-/* ---- requests ---- */
-
-/* evhttp queues a response and enables EV_WRITE; the bytes leave one loop
- * iteration later, after an epoll_ctl to watch for writability and one to
- * stop. A response almost always fits in the socket buffer at once, so
- * write it now and, when nothing is left, run the bufferevent's write
- * callback the way the socket's write event would have (evhttp then
- * finishes the request and starts reading the next; its EV_WRITE add and
- * del meet in the changelist and cost no system call). Partial writes and
- * errors leave the rest to the normal path. Plain sockets only (TLS
- * writes go through the SSL bufferevent). */
-static void
-write_now(struct evhttp_connection *evcon)
-{
-	struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
-	struct evbuffer *out;
-	bufferevent_data_cb rd = NULL, wr = NULL;
-	bufferevent_event_cb ev = NULL;
-	void *cbarg = NULL;
-	evutil_socket_t fd;
-
-	if (bev == NULL || (fd = bufferevent_getfd(bev)) < 0)
-		return;
-	out = bufferevent_get_output(bev);
-	if (evbuffer_get_length(out) == 0 || evbuffer_write(out, fd) <= 0 ||
-	    evbuffer_get_length(out) != 0)
-		return;
-	bufferevent_getcb(bev, &rd, &wr, &ev, &cbarg);
-	if (wr != NULL && cbarg == (void *)evcon)
-		wr(bev, cbarg);
-}
-
-/* The headers every response carries, then those its route and status
- * call for; Content-Length is the caller's (HEAD). */
-static void
-add_headers(struct worker *w, struct evkeyvalq *oh,
-    const struct server_response *rs)
-{
-	char retry[16];
-
-	evhttp_add_header(oh, "Content-Type", rs->content_type);
-	evhttp_add_header(oh, "Cache-Control", rs->cache == SRV_CACHE_PUBLIC ?
-	    "public, max-age=60" : "no-store");
-	evhttp_add_header(oh, "Content-Security-Policy", w->srv->sh.csp);
-	evhttp_add_header(oh, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(oh, "X-Frame-Options", "DENY");
-	evhttp_add_header(oh, "Referrer-Policy", "no-referrer");
-	if (w->srv->ssl != NULL)
-		evhttp_add_header(oh, "Strict-Transport-Security",
-		    "max-age=31536000");
-	if (rs->route == ROUTE_API_CERT || rs->route == ROUTE_API_VERIFY ||
-	    rs->route == ROUTE_API_ORG || rs->route >= ROUTE_LOG_HEAD)
-		evhttp_add_header(oh, "Access-Control-Allow-Origin", "*");
-	if (rs->etag[0])
-		evhttp_add_header(oh, "ETag", rs->etag);
-	if (rs->status == 405)
-		evhttp_add_header(oh, "Allow", "GET, HEAD");
-	if (rs->status == 429) {
-		snprintf(retry, sizeof(retry), "%u", rs->retry_after);
-		evhttp_add_header(oh, "Retry-After", retry);
-	}
+	alog_flush(arg);
 }
 
 static void
-on_request(struct evhttp_request *req, void *arg)
+on_accept(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
 {
-	struct worker *w = arg;
-	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
-	struct evbuffer *ob = evhttp_request_get_output_buffer(req);
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	struct server_response rs;
-	struct srv_req rq;
-	char *peer = NULL, clen[24], client[64];
-	ev_uint16_t port = 0;
-	uint64_t t0 = now_us();
-
-	memset(&rq, 0, sizeof(rq));
-	rq.method = method_name(cmd);
-	rq.uri = evhttp_request_get_uri(req);
-	if (rq.uri == NULL)
-		rq.uri = "";
-	rq.uri_len = strlen(rq.uri);
-	rq.is_get = cmd == EVHTTP_REQ_GET;
-	rq.is_head = cmd == EVHTTP_REQ_HEAD;
-	if (evcon != NULL)
-		evhttp_connection_get_peer(evcon, &peer, &port);
-	rq.client_ok = http_client_key(peer, rq.client) == 0;
-	/* The connection (and its address string) may be freed by the time
-	 * the request is logged: keep a copy. */
-	snprintf(client, sizeof(client), "%s", peer != NULL ? peer : "-");
-	rq.now_us = t0;
-	rq.if_none_match = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "If-None-Match");
-
-	srv_dispatch(&w->ctx, &rq, &rs);
-
-	add_headers(w, oh, &rs);
-	if (rq.is_head) {
-		/* evhttp sends whatever is in the buffer, even for HEAD. */
-		snprintf(clen, sizeof(clen), "%zu", rs.body_len);
-		evhttp_add_header(oh, "Content-Length", clen);
-	} else if (rs.body_len > 0 && evbuffer_add(ob, rs.body, rs.body_len)
-	    != 0) {
-		srv_done(&w->ctx);
-		evhttp_send_error(req, 500, NULL);
-		return;
-	}
-	srv_done(&w->ctx);    /* the body is copied: the read view can go */
-	evhttp_send_reply(req, rs.status, srv_reason(rs.status), NULL);
-	/* req may be gone from here on: only evcon (still ours) is used. */
-	if (evcon != NULL && w->srv->ssl == NULL)
-		write_now(evcon);
-
-	{
-		uint64_t us = now_us() - t0;
-
-		srv_metrics_record(&w->ctx.m, rs.route, rs.status, us,
-		    rq.is_head ? 0 : rs.body_len);
-		log_request(w, client, rq.method, rs.route, rs.status,
-		    rq.is_head ? 0 : rs.body_len, us);
-	}
-}
-
-/* ---- connections: the cap ----
- * libevent 2.1's evhttp owns the listener callback and has no connection
- * limit, so the count is kept around it: +1 when evhttp asks us for the
- * new connection's bufferevent, -1 in the connection's close callback.
- * That callback can only be attached once evhttp has built the connection
- * (right after it asked for the bufferevent), so new bufferevents wait,
- * referenced, for the `registrar` event that runs next in the same loop
- * iteration. At the cap the listener is disabled: further clients wait in
- * the kernel's backlog until a connection closes. */
-
-static void
-conn_gone(struct worker *w)
-{
-	w->conns--;
-	atomic_store_explicit(&w->ctx.m.conns_open, (uint64_t)w->conns,
-	    memory_order_relaxed);
-	if (w->paused && !w->stopping && w->conns < w->srv->cfg.max_conns) {
-		if (evconnlistener_enable(w->lev) == 0)
-			w->paused = 0;
-	}
-}
-
-static void
-on_conn_close(struct evhttp_connection *evcon, void *arg)
-{
-	conn_gone(arg);
-}
-
-static void
-on_registrar(evutil_socket_t fd, short what, void *arg)
-{
-	struct worker *w = arg;
-	size_t i;
-
-	for (i = 0; i < w->npending; i++) {
-		struct bufferevent *bev = w->pending[i];
-		bufferevent_data_cb rd, wr;
-		bufferevent_event_cb ev;
-		void *cbarg = NULL;
-
-		/* evhttp set the bufferevent's callbacks with its connection
-		 * as the argument; bufferevent_free cleared them if it has
-		 * already given up on the connection. */
-		bufferevent_getcb(bev, &rd, &wr, &ev, &cbarg);
-		if (cbarg != NULL)
-			evhttp_connection_set_closecb(cbarg, on_conn_close, w);
-		else
-			conn_gone(w);
-		bufferevent_decref(bev);
-	}
-	w->npending = 0;
-}
-
-static struct bufferevent *
-on_new_conn(struct event_base *base, void *arg)
-{
-	struct worker *w = arg;
-	struct bufferevent *bev;
-
-	if (w->npending == w->cappending) {
-		size_t cap = w->cappending ? w->cappending * 2 : 64;
-		struct bufferevent **p = realloc(w->pending, cap * sizeof(*p));
-
-		if (p == NULL)
-			return NULL;
-		w->pending = p;
-		w->cappending = cap;
-	}
-	if (w->srv->ssl != NULL) {
-		SSL *ssl = SSL_new(w->srv->ssl);
-
-		if (ssl == NULL)
-			return NULL;
-		bev = bufferevent_openssl_socket_new(base, -1, ssl,
-		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-		if (bev == NULL)
-			SSL_free(ssl);
-	} else
-		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL)
-		return NULL;
-	bufferevent_incref(bev);
-	w->pending[w->npending++] = bev;
-	if (w->npending == 1)
-		event_active(w->registrar, EV_TIMEOUT, 0);
-	w->conns++;
-	srv_count(&w->ctx.m.conns_total, 1);
-	atomic_store_explicit(&w->ctx.m.conns_open, (uint64_t)w->conns,
-	    memory_order_relaxed);
-	if (w->conns >= w->srv->cfg.max_conns && !w->paused) {
-		/* listener_read_cb checks `enabled` after each accept. */
-		if (evconnlistener_disable(w->lev) == 0) {
-			w->paused = 1;
-			srv_count(&w->ctx.m.conns_paused, 1);
-		}
-	}
-	return bev;
+	conn_accept(arg, fd, sa, salen);
 }
 
 static void
 on_accept_resume(evutil_socket_t fd, short what, void *arg)
 {
-	evconnlistener_enable(arg);
+	struct worker *w = arg;
+
+	if (!w->paused)
+		evconnlistener_enable(w->lev);
 }
 
 /* accept(2) failed for a reason other than EAGAIN/EINTR: most often
@@ -492,72 +162,50 @@ on_accept_resume(evutil_socket_t fd, short what, void *arg)
 static void
 on_accept_error(struct evconnlistener *lev, void *arg)
 {
+	struct worker *w = arg;
 	int err = EVUTIL_SOCKET_ERROR();
 	struct timeval tv = { 0, 100000 };
 
+	srv_count(&w->ctx.m.accept_errors, 1);
 	fprintf(stderr, "skillcertd: accept: %s; pausing 100 ms\n",
 	    evutil_socket_error_to_string(err));
 	evconnlistener_disable(lev);
-	if (event_base_once(evconnlistener_get_base(lev), -1, EV_TIMEOUT,
-	    on_accept_resume, lev, &tv) != 0)
+	if (event_base_once(w->base, -1, EV_TIMEOUT, on_accept_resume, w,
+	    &tv) != 0)
 		evconnlistener_enable(lev);
 }
 
-/* ---- threads ---- */
+/* The deadlines every connection shares: libevent's common timeouts
+ * keep each in a queue (O(1) to re-arm) rather than in the heap. */
+static int
+worker_timeouts(struct worker *w, struct err *e)
+{
+	const struct server_config *c = &w->srv->cfg;
+	struct timeval head = { c->head_timeout_s, 0 };
+	struct timeval idle = { c->timeout_s, 0 };
+	struct timeval linger = { 2, 0 };
+
+	w->tv_write.tv_sec = c->timeout_s;
+	w->tv_head = event_base_init_common_timeout(w->base, &head);
+	w->tv_idle = event_base_init_common_timeout(w->base, &idle);
+	w->tv_linger = event_base_init_common_timeout(w->base, &linger);
+	if (w->tv_head == NULL || w->tv_idle == NULL || w->tv_linger == NULL)
+		return err_set(e, ERR_NOMEM, "cannot set up timeouts");
+	return 0;
+}
 
 static int
-worker_setup(struct worker *w, struct err *e)
+worker_listen(struct worker *w, struct err *e)
 {
 	struct server *s = w->srv;
-	const struct server_config *c = &s->cfg;
-	struct timeval flush = { 1, 0 };
-	struct event_config *ec;
-	int rc;
 
-	/* The changelist folds evhttp's per-request disable/enable of EV_READ
-	 * into at most one epoll_ctl per loop iteration. */
-	if ((ec = event_config_new()) == NULL)
-		return err_set(e, ERR_NOMEM, "cannot create an event config");
-	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	w->base = event_base_new_with_config(ec);
-	event_config_free(ec);
-	if (w->base == NULL)
-		return err_set(e, ERR_NOMEM, "cannot create an event base");
-	if ((rc = srv_ctx_init(&w->ctx, &s->sh, e)) != 0)
-		return rc;
-	buf_init(&w->log);
-	if ((w->registrar = event_new(w->base, -1, 0, on_registrar, w)) == NULL ||
-	    (w->log_timer = event_new(w->base, -1, EV_PERSIST, on_log_timer,
-	    w)) == NULL || event_add(w->log_timer, &flush) != 0)
-		return err_set(e, ERR_NOMEM, "cannot create events");
-	if ((w->http = evhttp_new(w->base)) == NULL)
-		return err_set(e, ERR_NOMEM, "cannot create evhttp");
-	evhttp_set_timeout(w->http, c->timeout_s);
-	evhttp_set_max_headers_size(w->http, (ev_ssize_t)c->max_headers);
-	evhttp_set_max_body_size(w->http, (ev_ssize_t)c->max_body);
-	/* Let every standard method reach us so the answer is 405 + Allow
-	 * (evhttp would answer 501 to a method outside this set). */
-	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
-	/* Used by evhttp's own error pages (evhttp_send_error). */
-	evhttp_set_default_content_type(w->http, CT_HTML);
-	evhttp_set_gencb(w->http, on_request, w);
-	evhttp_set_bevcb(w->http, on_new_conn, w);
-
-	w->lev = evconnlistener_new_bind(w->base, NULL, NULL,
+	w->lev = evconnlistener_new_bind(w->base, on_accept, w,
 	    LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_FREE |
-	    LEV_OPT_CLOSE_ON_EXEC, c->backlog, (struct sockaddr *)&s->addr,
+	    LEV_OPT_CLOSE_ON_EXEC, s->cfg.backlog, (struct sockaddr *)&s->addr,
 	    (int)s->addrlen);
 	if (w->lev == NULL)
 		return err_set(e, ERR_IO, "cannot listen on %s: %s",
 		    s->addrtext, strerror(errno));
-	if (evhttp_bind_listener(w->http, w->lev) == NULL) {
-		evconnlistener_free(w->lev);
-		w->lev = NULL;
-		return err_set(e, ERR_NOMEM, "cannot bind evhttp");
-	}
 	evconnlistener_set_error_cb(w->lev, on_accept_error);
 	if (addr_port(&s->addr) == 0) {
 		/* Port 0: the first listener picked one; the others join it. */
@@ -579,25 +227,50 @@ worker_setup(struct worker *w, struct err *e)
 	return 0;
 }
 
+static int
+worker_setup(struct worker *w, struct err *e)
+{
+	struct timeval flush = { 1, 0 };
+	struct event_config *ec;
+	int rc;
+
+	TAILQ_INIT(&w->all);
+	TAILQ_INIT(&w->idle);
+	buf_init(&w->log);
+	buf_init(&w->out);
+	/* The changelist folds a read disable and re-enable in one loop
+	 * iteration into at most one epoll_ctl. */
+	if ((ec = event_config_new()) == NULL)
+		return err_set(e, ERR_NOMEM, "cannot create an event config");
+	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	w->base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (w->base == NULL)
+		return err_set(e, ERR_NOMEM, "cannot create an event base");
+	if ((rc = srv_ctx_init(&w->ctx, &w->srv->sh, e)) != 0)
+		return rc;
+	if (buf_reserve(&w->out, 65536) != 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	if ((w->log_timer = event_new(w->base, -1, EV_PERSIST, on_log_timer,
+	    w)) == NULL || event_add(w->log_timer, &flush) != 0)
+		return err_set(e, ERR_NOMEM, "cannot create events");
+	if ((rc = worker_timeouts(w, e)) != 0)
+		return rc;
+	return worker_listen(w, e);
+}
+
 static void
 worker_teardown(struct worker *w)
 {
-	w->stopping = 1;
-	if (w->http != NULL) {
-		evhttp_free(w->http);   /* frees the listener and connections */
-		w->http = NULL;
-		w->lev = NULL;
-	} else if (w->lev != NULL)
+	if (w->lev != NULL)
 		evconnlistener_free(w->lev);
-	if (w->registrar != NULL) {
-		on_registrar(-1, 0, w);   /* drop the last references */
-		event_free(w->registrar);
-	}
+	w->lev = NULL;
+	conn_close_all(w);
 	if (w->log_timer != NULL)
 		event_free(w->log_timer);
-	log_flush(w);
+	alog_flush(w);
 	buf_free(&w->log);
-	free(w->pending);
+	buf_free(&w->out);
 	srv_ctx_free(&w->ctx);
 	if (w->base != NULL)
 		event_base_free(w->base);
@@ -659,12 +332,37 @@ tls_setup(struct server *s, struct err *e)
 
 /* ---- run ---- */
 
+/* Descriptors: the cap in all + listeners + log + LMDB + slack. The soft
+ * limit is raised (to the hard one at most), then the cap fitted under. */
+static void
+config_fds(struct server_config *c)
+{
+	struct rlimit rl;
+	long need = (long)c->max_conns + 8L * c->threads + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if ((rlim_t)need > rl.rlim_cur && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = (rlim_t)need < rl.rlim_max ? (rlim_t)need :
+		    rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+		    getrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return;
+	}
+	if ((rlim_t)need > rl.rlim_cur) {
+		long fit = (long)rl.rlim_cur - 8L * c->threads - 64;
+
+		c->max_conns = fit > 16 ? (int)fit : 16;
+		if (!c->quiet)
+			fprintf(stderr, "skillcertd: open-file limit %ld: "
+			    "capping connections at %d\n", (long)rl.rlim_cur,
+			    c->max_conns);
+	}
+}
+
 static int
 config_check(struct server_config *c, struct err *e)
 {
-	struct rlimit rl;
-	long need;
-
 	if (c->threads < 1 || c->threads > 256)
 		return err_set(e, ERR_USAGE, "--threads must be 1..256");
 	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
@@ -672,8 +370,8 @@ config_check(struct server_config *c, struct err *e)
 		    "together");
 	if (c->max_conns < 1)
 		return err_set(e, ERR_USAGE, "--max-conns must be >= 1");
-	if (c->timeout_s < 1)
-		return err_set(e, ERR_USAGE, "--timeout must be >= 1");
+	if (c->timeout_s < 1 || c->head_timeout_s < 1)
+		return err_set(e, ERR_USAGE, "timeouts must be >= 1");
 	if (c->rate < 0)
 		return err_set(e, ERR_USAGE, "--rate must be >= 0");
 	if (c->max_headers < 1024)
@@ -682,25 +380,7 @@ config_check(struct server_config *c, struct err *e)
 		c->backlog = 16;
 	if (c->rl_entries < 64)
 		c->rl_entries = 64;
-	/* Descriptors: connections + listeners + log + LMDB + slack. Raise
-	 * the soft limit to the hard one, then fit the cap under it. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		need = (long)c->threads * (c->max_conns + 8) + 64;
-		if ((rlim_t)need > rl.rlim_cur && rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = (rlim_t)need < rl.rlim_max ? (rlim_t)need :
-			    rl.rlim_max;
-			setrlimit(RLIMIT_NOFILE, &rl);
-			getrlimit(RLIMIT_NOFILE, &rl);
-		}
-		if ((rlim_t)need > rl.rlim_cur) {
-			long fit = ((long)rl.rlim_cur - 64) / c->threads - 8;
-
-			c->max_conns = fit > 16 ? (int)fit : 16;
-			fprintf(stderr, "skillcertd: open-file limit %ld: "
-			    "capping connections at %d per thread\n",
-			    (long)rl.rlim_cur, c->max_conns);
-		}
-	}
+	config_fds(c);
 	return 0;
 }
 
@@ -736,12 +416,14 @@ log_open(struct server *s, struct err *e)
 	return 0;
 }
 
-/* What every thread reads and none writes: the registry, the CSP, the
- * TLS context, the access log's descriptor. */
+/* What every thread reads: the registry, the CSP and the headers made
+ * from it, the TLS context, the access log; and the two tables every
+ * thread updates under their own synchronization (rate limit, per-address
+ * connection counts). */
 static int
 shared_open(struct server *s, struct err *e)
 {
-	int rc;
+	int rc, n;
 
 	if ((rc = registry_open(&s->sh.reg, s->cfg.db_dir,
 	    &(struct registry_opts){ s->cfg.keys_dir, REG_RDONLY, 0 }, e)) != 0)
@@ -751,6 +433,25 @@ shared_open(struct server *s, struct err *e)
 	s->sh.tls = s->cfg.tls_cert != NULL;
 	if (srv_csp_build(s->sh.csp, s->sh.tls) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot hash the stylesheet");
+	n = snprintf(s->fixed_hdrs, sizeof(s->fixed_hdrs),
+	    "Content-Security-Policy: %s\r\nX-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n%s",
+	    s->sh.csp, s->sh.tls ? "Strict-Transport-Security: "
+	    "max-age=31536000\r\n" : "");
+	if (n < 0 || (size_t)n >= sizeof(s->fixed_hdrs))
+		return err_set(e, ERR_INTERNAL, "headers too long");
+	s->fixed_len = (size_t)n;
+	if ((rc = srv_ratelimit_open(&s->rl, &s->cfg, e)) != 0)
+		return rc;
+	s->sh.rl = &s->rl;
+	if (connlimit_init(&s->cl, (uint32_t)s->cfg.max_conns_per_addr) != 0)
+		return err_set(e, ERR_NOMEM, "cannot allocate connection counts");
+	if (s->cfg.trust_proxy != NULL) {
+		if (http_cidr_parse(s->cfg.trust_proxy, &s->proxy) != 0)
+			return err_set(e, ERR_USAGE, "bad --trust-proxy %s: want "
+			    "ADDR/BITS", s->cfg.trust_proxy);
+		s->have_proxy = 1;
+	}
 	if (s->sh.tls && (rc = tls_setup(s, e)) != 0)
 		return rc;
 	return log_open(s, e);
@@ -763,6 +464,7 @@ workers_setup(struct server *s, struct err *e)
 	int i, rc;
 
 	s->n = s->cfg.threads;
+	s->conns_cap = (s->cfg.max_conns + s->n - 1) / s->n;
 	/* Cache-line aligned: each thread's hot counters stay its own. */
 	if ((s->w = aligned_alloc(64, (size_t)s->n * sizeof(*s->w))) != NULL)
 		memset(s->w, 0, (size_t)s->n * sizeof(*s->w));
@@ -846,6 +548,8 @@ server_teardown(struct server *s)
 		worker_teardown(&s->w[i]);
 	free(s->w);
 	free(s->sh.ctxs);
+	ratelimit_free(&s->rl);
+	connlimit_free(&s->cl);
 	if (s->sh.reg != NULL)
 		registry_close(s->sh.reg);
 	if (s->ssl != NULL)

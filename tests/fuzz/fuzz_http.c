@@ -1,5 +1,7 @@
 /* fuzz_http.c - libFuzzer target for the lookup server's parsers: request
- * targets (routing), query strings, tokens, names and client addresses.
+ * heads (http_req.c), request targets (routing), query strings, tokens,
+ * names, client addresses and X-Forwarded-For. Seeds: tests/fuzz/seeds/http
+ * (first byte '5': request heads, the smuggling shapes among them).
  * Build: CC=clang cmake -DSKILLCERT_FUZZ=ON ...; run: ./fuzz_http -max_len=2048
  * The first byte picks the parser so one corpus reaches all of them; the
  * invariants checked here abort on violation (a crash to libFuzzer). */
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "skillcert/server/http_parse.h"
+#include "skillcert/server/http_req.h"
 #include "skillcert/base/utf8.h"
 
 static void
@@ -60,6 +63,56 @@ check_target(const char *s, size_t n)
 	}
 }
 
+/* A head: pointers stay inside the input, an accepted head is well
+ * framed (no Transfer-Encoding on GET, no body kept alive), a refusal has
+ * one of the statuses the server sends; then the rest as pipelined. */
+static void
+check_head(const char *s, size_t n)
+{
+	struct http_req r;
+	size_t off = 0;
+	int rc, k;
+
+	for (k = 0; k < 8 && off < n; k++) {
+		rc = http_req_parse(s + off, n - off, 2048, 512, &r);
+		if (rc == HTTP_REQ_MORE)
+			return;
+		if (rc == HTTP_REQ_ERR) {
+			if (r.status != 400 && r.status != 414 && r.status != 431 &&
+			    r.status != 501 && r.status != 505)
+				abort();
+			return;
+		}
+		if (rc != HTTP_REQ_OK || r.head_len == 0 || r.head_len > n - off ||
+		    r.head_len > 2048 || r.target_len > 512)
+			abort();
+		if (r.target < s + off || r.target + r.target_len > s + off + r.head_len)
+			abort();
+		if (memchr(r.target, ' ', r.target_len) != NULL)
+			abort();
+		if (r.method < HTTP_M_OTHER || r.method > HTTP_M_CONNECT)
+			abort();
+		if (r.has_body && r.keep_alive)
+			abort();
+		if (r.if_none_match != NULL && (r.if_none_match < s + off ||
+		    r.if_none_match + r.if_none_match_len > s + off + r.head_len))
+			abort();
+		if (memcmp(s + off + r.head_len - 2, "\r\n", 2) != 0)
+			abort();
+		if (r.xff != NULL) {
+			struct http_cidr c;
+			char out[64];
+
+			if (http_cidr_parse("10.0.0.0/8", &c) != 0)
+				abort();
+			if (http_xff_client(r.xff, r.xff_len, &c, out, sizeof(out)) == 0 &&
+			    http_cidr_match(&c, out))
+				abort();
+		}
+		off += r.head_len;
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -73,7 +126,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((s = malloc(size)) == NULL)
 		return 0;
 	memcpy(s, data + 1, size - 1);
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		check_target(s, size - 1);
 		break;
@@ -110,6 +163,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		http_client_key(a, key);
 		break;
 	}
+	case 5:
+		check_head(s, size - 1);
+		break;
 	}
 	free(s);
 	return 0;

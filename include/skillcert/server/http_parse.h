@@ -106,4 +106,20 @@ int http_name_match(const char *typed, const char *registered);
  * (one subscriber usually holds a whole /64). 0 ok, -1 unparseable. */
 int http_client_key(const char *addr, uint8_t key[16]);
 
+/* A network for --trust-proxy: "10.0.0.0/8", "::1/128", or one address. */
+struct http_cidr {
+	uint8_t net[16];        /* IPv4 as ::ffff:a.b.c.d */
+	int bits;               /* prefix length over the 16 bytes */
+};
+/* 0 ok, -1 malformed. */
+int http_cidr_parse(const char *s, struct http_cidr *c);
+/* 1 if the textual address addr (no port) lies in c. */
+int http_cidr_match(const struct http_cidr *c, const char *addr);
+/* The client behind trusted proxies, from an X-Forwarded-For value: the
+ * rightmost element that is an address outside c (the proxies in c
+ * append; anything left of the first untrusted hop could be forged).
+ * Copies it to out (cap >= 46) and returns 0, or -1 if there is none. */
+int http_xff_client(const char *v, size_t n, const struct http_cidr *c,
+    char *out, size_t cap);
+
 #endif

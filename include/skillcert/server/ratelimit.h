@@ -1,10 +1,11 @@
 /* ratelimit.h - per-client token buckets in a fixed-size table.
  *
- * One table per server thread, touched only by that thread: no locks. A
- * client's keep-alive connection stays on one thread, and new connections
- * from one address land on a thread by the kernel's SO_REUSEPORT hash of
- * the 4-tuple, so a client spread over T threads gets at most T times its
- * rate: accepted, in exchange for a hot path with no shared state.
+ * One table for the whole server, shared by every thread: new connections
+ * from one address land on threads by the kernel's SO_REUSEPORT hash of
+ * the 4-tuple, so a table per thread would give a client T times its
+ * rate. Sets are guarded by striped mutexes (RL_STRIPES of them, a set's
+ * stripe by its index): two threads contend only when their clients hash
+ * to the same stripe, and a lookup holds the lock for a few loads.
  *
  * The table is set-associative (RL_WAYS entries per set) and indexed by a
  * keyed SipHash of the address, so an attacker cannot aim collisions at a
@@ -13,10 +14,12 @@
 #ifndef SKILLCERT_RATELIMIT_H
 #define SKILLCERT_RATELIMIT_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define RL_WAYS 4
+#define RL_STRIPES 256
 
 struct rl_entry {
 	uint8_t key[16];
@@ -30,6 +33,8 @@ struct ratelimit {
 	double rate;            /* tokens per second; <= 0 disables */
 	double burst;           /* bucket size */
 	uint64_t k0, k1;        /* SipHash key */
+	pthread_mutex_t *locks; /* nlocks stripes over the sets */
+	size_t nlocks;          /* power of two, <= nsets */
 };
 
 /* Allocates nentries (rounded up to a power of two, at least RL_WAYS)
@@ -37,7 +42,8 @@ struct ratelimit {
 int ratelimit_init(struct ratelimit *rl, size_t nentries, double rate,
     double burst);
 void ratelimit_free(struct ratelimit *rl);
-/* Takes one token for key at time now_us (monotonic microseconds).
+/* Takes one token for key at time now_us (monotonic microseconds); safe
+ * to call from any thread.
  * Returns 1 if allowed; 0 if limited, with *retry_after set to the whole
  * seconds (>= 1) until a token is available. */
 int ratelimit_take(struct ratelimit *rl, const uint8_t key[16],

@@ -1,7 +1,8 @@
 /* server.h - the public lookup server (skillcertd, `skillcert serve`).
  *
- * HTTP/1.1 over libevent's evhttp: N threads, each with its own
- * event_base, evhttp and SO_REUSEPORT listener on the same address. The
+ * HTTP/1.1 on libevent's core: N threads, each with its own event_base
+ * and SO_REUSEPORT listener on the same address, a strict request-head
+ * parser (http_req.h) and bounds per connection and per client. The
  * registry is opened read-only (no private key is ever loaded); each
  * thread keeps one LMDB read transaction that it renews at the start of
  * a request and resets at its end, so an issuance or revocation committed
@@ -33,18 +34,22 @@ struct server_config {
 	double rate;               /* lookups per second per client; 0 = off */
 	double burst;              /* bucket size; 0 = max(2 * rate, 10) */
 	const char *access_log;    /* NULL none, "-" stdout, else a file (append) */
-	int max_conns;             /* open connections per thread */
-	int timeout_s;             /* read/write/keep-alive idle timeout */
+	int max_conns;             /* open connections, all threads together */
+	int max_conns_per_addr;    /* per client address (IPv6: /64); 0 = any */
+	int timeout_s;             /* keep-alive idle and write timeout */
+	int head_timeout_s;        /* whole request head, from its first byte */
+	const char *trust_proxy;   /* CIDR whose X-Forwarded-For is believed */
 	size_t max_headers;        /* request line + headers, bytes */
 	size_t max_body;           /* request body, bytes */
 	int backlog;               /* listen(2) backlog per thread */
-	size_t rl_entries;         /* rate-limit table entries per thread */
+	size_t rl_entries;         /* rate-limit table entries (shared) */
 	int quiet;                 /* no startup line on stderr */
 };
 
 /* Fills the defaults: 127.0.0.1:8080, 1 thread, rate 10/s burst 20,
- * 1024 connections per thread, 15 s timeout, 8 KB headers, 1 KB body,
- * backlog 1024, 16384 rate-limit entries per thread. */
+ * 65,536 connections (fitted under the open-file limit), 256 per address,
+ * 15 s idle timeout, 10 s for a whole head, 8 KB headers, 1 KB body,
+ * backlog 1024, 65,536 rate-limit entries. */
 void server_config_defaults(struct server_config *c);
 
 /* Opens the registry read-only, binds, serves until SIGTERM or SIGINT,
