@@ -334,6 +334,7 @@ cmd_render(int argc, char **argv)
 	struct render_fonts *fonts = NULL;
 	struct buf list = BUF_INIT;
 	struct cmd_render_job j;
+	char outdir[PATH_MAX];
 	int rc;
 
 	cli_init(&c);
@@ -341,6 +342,11 @@ cmd_render(int argc, char **argv)
 	memset(&j, 0, sizeof(j));
 	if ((rc = cmd_render_parse_args(argc, argv, &c, &a, &e)) != CLI_RUN)
 		return rc;
+	/* "out/" and "out" name one directory: paths and messages say "out". */
+	snprintf(outdir, sizeof(outdir), "%s", a.out);
+	for (size_t n = strlen(outdir); n > 1 && outdir[n - 1] == '/'; n--)
+		outdir[n - 1] = '\0';
+	a.out = outdir;
 	if (mkdir(a.out, 0700) != 0 && errno != EEXIST) {
 		rc = err_set(&e, ERR_IO, "cannot create %s: %s", a.out, strerror(errno));
 		goto out;

@@ -162,6 +162,36 @@ mkdir_private(const char *d, int strict, struct err *e)
 	return 0;
 }
 
+int
+registry_make_dir(const char *dir, int *created, struct err *e)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(dir);
+
+	*created = 0;
+	if (n == 0 || n >= sizeof(p))
+		return err_set(e, ERR_USAGE, "bad directory name '%s'", dir);
+	memcpy(p, dir, n + 1);
+	/* Missing parents as mkdir -p (and git init) makes them: umask's mode. */
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			return err_set(e, ERR_IO, "cannot create %s: %s", p,
+			    strerror(errno));
+		*s = '/';
+	}
+	if (mkdir(dir, 0700) == 0) {
+		*created = 1;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return err_set(e, ERR_IO, "cannot create %s: %s", dir,
+		    strerror(errno));
+	return 0;
+}
+
 static void
 keys_dir_of(const char *dir, const char *keysdir, char out[PATH_MAX])
 {
@@ -221,12 +251,12 @@ init_dirs(const char *dir, const char *keysdir, char kd[PATH_MAX],
 {
 	char path[PATH_MAX + 64];
 	struct stat st;
-	int rc;
+	int rc, created;
 
 	snprintf(path, sizeof(path), "%s/data.mdb", dir);
 	if (stat(path, &st) == 0)
 		return err_set(e, ERR_EXISTS, "a registry already exists at %s", dir);
-	if ((rc = mkdir_private(dir, 0, e)) != 0)
+	if ((rc = registry_make_dir(dir, &created, e)) != 0)
 		return rc;
 	keys_dir_of(dir, keysdir, kd);
 	if ((rc = mkdir_private(kd, 1, e)) != 0)

@@ -83,6 +83,9 @@ struct registry_opts {
 int registry_init(const char *dir, const struct registry_opts *o, int province,
     const char *public_url, const char *catalog_dir, const char *passphrase,
     struct err *e);
+/* Creates DIR 0700 and any missing parent (umask's mode, as mkdir -p);
+ * an existing DIR is accepted. *created says whether DIR was made. */
+int registry_make_dir(const char *dir, int *created, struct err *e);
 /* Opens an existing registry; REG_RDONLY opens LMDB read-only and never
  * touches a private key. keysdir NULL = DIR/keys. */
 int registry_open(struct registry **r, const char *dir,
