@@ -301,6 +301,30 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(s->ctl, NULL);
 }
 
+/* SIGHUP (logrotate): the access log is opened anew under its name and
+ * put in place of the old descriptor with dup2, which is atomic, so the
+ * threads go on writing to the same descriptor number, now the new file. */
+static void
+on_hangup(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	int fd;
+
+	if (s->logfd <= STDOUT_FILENO || s->cfg.access_log == NULL)
+		return;
+	if ((fd = open(s->cfg.access_log, O_WRONLY | O_APPEND | O_CREAT |
+	    O_CLOEXEC, 0640)) < 0) {
+		fprintf(stderr, "skillcertd: cannot reopen access log %s: %s "
+		    "(still writing to the old one)\n", s->cfg.access_log,
+		    strerror(errno));
+		return;
+	}
+	if (dup3(fd, s->logfd, O_CLOEXEC) < 0)
+		fprintf(stderr, "skillcertd: cannot reopen access log: %s\n",
+		    strerror(errno));
+	close(fd);
+}
+
 /* ---- TLS ---- */
 
 static int
@@ -482,14 +506,17 @@ workers_setup(struct server *s, struct err *e)
 	return 0;
 }
 
-/* The main thread's event loop, which only waits for SIGINT or SIGTERM. */
+/* The main thread's event loop, which only waits for SIGINT or SIGTERM,
+ * and SIGHUP to reopen the access log. */
 static int
 signals_setup(struct server *s, struct err *e)
 {
 	if ((s->ctl = event_base_new()) == NULL ||
 	    (s->sigint = evsignal_new(s->ctl, SIGINT, on_signal, s)) == NULL ||
 	    (s->sigterm = evsignal_new(s->ctl, SIGTERM, on_signal, s)) == NULL ||
-	    event_add(s->sigint, NULL) != 0 || event_add(s->sigterm, NULL) != 0)
+	    (s->sighup = evsignal_new(s->ctl, SIGHUP, on_hangup, s)) == NULL ||
+	    event_add(s->sigint, NULL) != 0 || event_add(s->sigterm, NULL) != 0 ||
+	    event_add(s->sighup, NULL) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot set up signal handling");
 	return 0;
 }
@@ -542,6 +569,8 @@ server_teardown(struct server *s)
 		event_free(s->sigint);
 	if (s->sigterm != NULL)
 		event_free(s->sigterm);
+	if (s->sighup != NULL)
+		event_free(s->sighup);
 	if (s->ctl != NULL)
 		event_base_free(s->ctl);
 	for (i = 0; s->w != NULL && i < s->n; i++)

@@ -37,7 +37,7 @@ struct server {
 	char fixed_hdrs[1024];         /* the security headers, every reply */
 	size_t fixed_len;
 	struct event_base *ctl;        /* the main thread's: signals only */
-	struct event *sigint, *sigterm;
+	struct event *sigint, *sigterm, *sighup;
 };
 
 /* One thread's: touched by that thread only (metrics are read by all). */
