@@ -61,7 +61,8 @@ oom:
 int
 buf_append(struct buf *b, const void *p, size_t n)
 {
-	if (buf_reserve(b, n) != 0)
+	/* The common case, room already there, without the call. */
+	if ((b->oom || n >= b->cap - b->len) && buf_reserve(b, n) != 0)
 		return -1;
 	if (n)
 		memcpy(b->data + b->len, p, n);
@@ -78,7 +79,23 @@ buf_append_str(struct buf *b, const char *s)
 int
 buf_append_byte(struct buf *b, uint8_t c)
 {
-	return buf_append(b, &c, 1);
+	if ((b->oom || b->cap - b->len <= 1) && buf_reserve(b, 1) != 0)
+		return -1;
+	b->data[b->len++] = c;
+	return 0;
+}
+
+int
+buf_append_uint(struct buf *b, uint64_t v)
+{
+	char d[20];
+	int i = (int)sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return buf_append(b, d + i, sizeof(d) - (size_t)i);
 }
 
 int

@@ -66,7 +66,18 @@ date_format_iso(int32_t days, char out[11])
 		memcpy(out, "0000-00-00", 11);
 		return;
 	}
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	/* By hand: every public page formats several dates. */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
 }
 
 void

@@ -77,14 +77,19 @@ void
 json_int(struct json *j, int64_t v)
 {
 	json_sep(j);
-	buf_printf(j->b, "%" PRId64, v);
+	if (v < 0) {
+		buf_append_byte(j->b, '-');
+		buf_append_uint(j->b, (uint64_t)0 - (uint64_t)v);
+	} else {
+		buf_append_uint(j->b, (uint64_t)v);
+	}
 }
 
 void
 json_uint(struct json *j, uint64_t v)
 {
 	json_sep(j);
-	buf_printf(j->b, "%" PRIu64, v);
+	buf_append_uint(j->b, v);
 }
 
 void
@@ -118,6 +123,17 @@ json_escape(struct buf *b, const char *s)
 	int l;
 
 	while (i < n) {
+		size_t run = i;
+		/* Runs of bytes that need nothing go in with one copy. */
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f &&
+		    p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			if (buf_append(b, p + i, run - i) != 0)
+				return -1;
+			i = run;
+			continue;
+		}
 		if (p[i] < 0x80) {
 			if (p[i] == '"' || p[i] == '\\') {
 				if (buf_append_byte(b, '\\') != 0 ||

@@ -209,8 +209,11 @@ conn_reply(struct conn *c, const struct server_response *rs, int minor,
 	struct buf *b = &w->out;
 	int nobody = is_head || rs->status == 304;
 
-	buf_printf(b, "HTTP/1.%d %d %s\r\n", minor, rs->status,
-	    srv_reason(rs->status));
+	buf_append_str(b, minor ? "HTTP/1.1 " : "HTTP/1.0 ");
+	buf_append_uint(b, (uint64_t)rs->status);
+	buf_append_byte(b, ' ');
+	buf_append_str(b, srv_reason(rs->status));
+	buf_append(b, "\r\n", 2);
 	buf_append_str(b, conn_date(w));
 	buf_append(b, w->srv->fixed_hdrs, w->srv->fixed_len);
 	buf_append_str(b, "Content-Type: ");

@@ -21,6 +21,7 @@ int buf_reserve(struct buf *b, size_t extra); /* 0 ok, -1 oom */
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_append_str(struct buf *b, const char *s);
 int buf_append_byte(struct buf *b, uint8_t c);
+int buf_append_uint(struct buf *b, uint64_t v);   /* decimal, no printf */
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Big-endian fixed-width integers, the byte order of every on-disk format. */
