@@ -20,7 +20,7 @@ static const struct {
 	[ROUTE_PAGE_V_PHOTO] = { "/v/{token}/photo", "page_photo", 1 },
 	[ROUTE_API_CERT] =     { "/v1/certificates/{no}", "certificate", 1 },
 	[ROUTE_API_VERIFY] =   { "/v1/verify", "verify", 1 },
-	[ROUTE_API_ORG] =      { "/v1/orgs/{code}", "org", 0 },
+	[ROUTE_API_ORG] =      { "/v1/orgs/{code}", "org", 1 },
 	[ROUTE_HEALTHZ] =      { "/healthz", "healthz", 0 },
 	[ROUTE_METRICS] =      { "/metrics", "metrics", 0 },
 	[ROUTE_LOG_HEAD] =     { "/v1/log/head", "log_head", 1 },

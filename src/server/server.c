@@ -45,7 +45,7 @@ server_config_defaults(struct server_config *c)
 	c->head_timeout_s = 10;
 	c->max_headers = 8192;
 	c->max_body = 1024;
-	c->backlog = 1024;
+	c->backlog = 4096;   /* the kernel caps it at somaxconn */
 	c->rl_entries = 65536;
 }
 
