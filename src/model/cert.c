@@ -2,15 +2,15 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include "skillcert/model/cert.h"
 #include "skillcert/base/utf8.h"
 #include "skillcert/base/base32.h"
 #include "skillcert/base/mask.h"
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #define CERT_SIG_CTX "skillcert/cert/v1"
 /* Dates travel as u16 days since 2000-01-01: good until 2179. */

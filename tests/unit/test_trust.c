@@ -63,6 +63,7 @@ craft(const struct key *k, const char *no, int level, int32_t issued,
 	memcpy(c.kid, k->kid, KEY_ID_LEN);
 	if (cert_id_bind(&c, salt, &e) != 0)
 		exit(2);
+	explicit_bzero(salt, sizeof(salt));
 	c.version = craft_version;
 	if (cert_sign(&c, k, &enc, sig, &e) ||
 	    cert_token(enc.data, enc.len, sig, tok, &e)) {
