@@ -66,8 +66,23 @@ mask_name(const char *name, char *out, size_t cap)
 /* Never shows more than half of the number: 16 characters or more keep
  * the first 4 and last 4 (3601**********123X, DOMAIN.md), 8..15 keep
  * the first 2 and last 2 (passports, permits: E1*****78), 2..7 keep only
- * the last one, and a single character is starred. Only printable ASCII
- * is ever shown; the output has as many bytes as the input (capped). */
+ * the last one, and a single character is starred. */
+void
+mask_id_keep(size_t n, size_t *head, size_t *tail)
+{
+	if (n >= 16)
+		*head = *tail = 4;
+	else if (n >= 8)
+		*head = *tail = 2;
+	else if (n >= 2) {
+		*head = 0;
+		*tail = 1;
+	} else
+		*head = *tail = 0;
+}
+
+/* Only printable ASCII is ever shown; the output has as many bytes as the
+ * input (capped). */
 void
 mask_id(const char *id, char *out, size_t cap)
 {
@@ -75,15 +90,7 @@ mask_id(const char *id, char *out, size_t cap)
 
 	if (cap == 0)
 		return;
-	if (n >= 16)
-		head = tail = 4;
-	else if (n >= 8)
-		head = tail = 2;
-	else if (n >= 2) {
-		head = 0;
-		tail = 1;
-	} else
-		head = tail = 0;
+	mask_id_keep(n, &head, &tail);
 	for (i = 0; i < n && i + 1 < cap; i++) {
 		unsigned char c = (unsigned char)id[i];
 		int show = (i < head || i >= n - tail) && c > 0x20 && c < 0x7f;

@@ -22,6 +22,19 @@ struct cmd_cert_list {
 	size_t n;
 };
 
+/* The token v2 commitment against the stored ID number: "ok",
+ * "mismatch", or "none" for a v1 token (it carries the number itself). */
+static const char *
+cmd_cert_commitment(const struct cert_record *rec)
+{
+	struct err e;
+
+	if (rec->cert.version == CERT_VERSION_V1)
+		return "none";
+	return cert_id_check(&rec->cert, rec->id_salt, &e) == 0 ? "ok" :
+	    "mismatch";
+}
+
 static void
 cmd_cert_write_json(struct json *j, struct registry *r,
     const struct cert_record *rec)
@@ -46,6 +59,8 @@ cmd_cert_write_json(struct json *j, struct registry *r,
 	json_kstr(j, "name", rec->cert.name);
 	json_kstr(j, "id_type", idt ? idt->name : "?");
 	json_kstr(j, "id_number", rec->cert.id_number);
+	json_kint(j, "token_version", rec->cert.version);
+	json_kstr(j, "commitment", cmd_cert_commitment(rec));
 	json_kstr(j, "occupation", occ ? occ->name : "?");
 	json_kstr(j, "occupation_code", rec->cert.occ_code);
 	json_kstr(j, "trade", rec->cert.trade[0] ? rec->cert.trade : "--");
@@ -86,6 +101,13 @@ cmd_cert_print_text(struct registry *r, const struct cert_record *rec)
 		    rec->revoke_note[0] ? " - " : "", rec->revoke_note);
 	printf("\n姓名         %s\n", rec->cert.name);
 	printf("证件         %s %s\n", idt ? idt->name : "?", rec->cert.id_number);
+	if (rec->cert.version == CERT_VERSION_V1)
+		printf("令牌         v1: the QR carries the full ID number "
+		    "(no commitment)\n");
+	else
+		printf("令牌         v%d: QR shows %s; commitment %s\n",
+		    rec->cert.version, rec->cert.id_masked,
+		    cmd_cert_commitment(rec));
 	printf("职业         %s (%s)\n", occ ? occ->name : "?", rec->cert.occ_code);
 	printf("工种         %s\n", rec->cert.trade[0] ? rec->cert.trade : "--");
 	printf("等级         %s\n", level_full(rec->cert.level));

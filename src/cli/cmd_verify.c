@@ -83,6 +83,18 @@ cmd_verify_check(const struct cli *c, const struct cmd_verify_args *a,
 	return CLI_RUN;
 }
 
+#define CMD_VERIFY_V1_NOTE "a version 1 token: its QR carries the holder's " \
+	"full ID number (shown here masked); reissue for a version 2 QR"
+
+/* Fields are shown only for a certificate that verified (valid or
+ * revoked): never what an invalid or unverifiable token claims. */
+static int
+cmd_verify_shows_cert(const struct verify_result *res)
+{
+	return res->have_cert && (res->verdict == VERDICT_VALID ||
+	    res->verdict == VERDICT_REVOKED);
+}
+
 static void
 cmd_verify_write_cert(struct json *j, const struct verify_result *res)
 {
@@ -94,7 +106,7 @@ cmd_verify_write_cert(struct json *j, const struct verify_result *res)
 	json_obj_begin(j);
 	json_kstr(j, "certno", res->cert.no);
 	json_kstr(j, "name", res->cert.name);
-	json_kstr(j, "id_number", res->cert.id_number);
+	json_kstr(j, "id_number", res->cert.id_masked);   /* never in full */
 	json_kstr(j, "occupation_code", res->cert.occ_code);
 	json_kstr(j, "trade", res->cert.trade[0] ? res->cert.trade : "--");
 	json_kint(j, "level", res->cert.level);
@@ -104,6 +116,9 @@ cmd_verify_write_cert(struct json *j, const struct verify_result *res)
 	json_kstr(j, "issued_on", d1);
 	json_kstr(j, "assessed_on", d2);
 	json_kstr(j, "brand", res->cert.brand);
+	json_kint(j, "token_version", res->cert.version);
+	if (res->cert.version == CERT_VERSION_V1)
+		json_kstr(j, "note", CMD_VERIFY_V1_NOTE);
 	json_obj_end(j);
 }
 
@@ -130,7 +145,7 @@ cmd_verify_print_json(const struct trust *t, const struct verify_result *res)
 		json_obj_end(&d.j);
 	}
 	json_arr_end(&d.j);
-	if (res->have_cert)
+	if (cmd_verify_shows_cert(res))
 		cmd_verify_write_cert(&d.j, res);
 	json_obj_end(&d.j);
 	cli_print_doc(&d);
@@ -142,20 +157,23 @@ cmd_verify_print_text(const struct trust *t, const struct verify_result *res)
 	char d1[32], hex[17];
 
 	key_id_hex(t->authority.kid, hex);
-	printf("%s  %s (%s)\n", res->have_cert ? res->cert.no : "(no certificate)",
+	printf("%s  %s (%s)\n", cmd_verify_shows_cert(res) ? res->cert.no :
+	    "(no verified certificate)",
 	    verify_verdict_cn(res->verdict), verify_verdict_name(res->verdict));
 	for (int i = 0; i < res->nchecks; i++)
 		printf("  [%s] %-16s %s\n", res->checks[i].ok > 0 ? " ok " :
 		    res->checks[i].ok == 0 ? "FAIL" : " ?? ", res->checks[i].name,
 		    res->checks[i].detail);
-	if (res->have_cert) {
+	if (cmd_verify_shows_cert(res)) {
 		date_format_cn(res->cert.issued_on, d1);
-		printf("  姓名 %s  证件号码 %s\n", res->cert.name, res->cert.id_number);
+		printf("  姓名 %s  证件号码 %s\n", res->cert.name, res->cert.id_masked);
 		printf("  职业代码 %s  工种 %s  等级 %s\n", res->cert.occ_code,
 		    res->cert.trade[0] ? res->cert.trade : "--", level_full(res->cert.level));
 		printf("  评价机构 %s %s  发证日期 %s%s%s\n", res->cert.org,
 		    res->org ? res->org->org.name : "", d1,
 		    res->cert.brand[0] ? "  标识 " : "", res->cert.brand);
+		if (res->cert.version == CERT_VERSION_V1)
+			printf("  note: %s\n", CMD_VERIFY_V1_NOTE);
 	}
 	printf("  (trust bundle signed by authority key %s)\n", hex);
 }

@@ -777,7 +777,9 @@ issue_number_row(struct issue_run *run, struct pending *p, int line,
 	cn.level = lv;
 	cn.seq = run->seq_last[lv] + 1;
 	certno_format(&cn, p->rec.cert.no);
-	if ((rc = cert_encode(&p->rec.cert, &run->enc, e)) != 0) {
+	/* Token v2: a fresh salt per number taken, kept in the record. */
+	if ((rc = cert_id_bind(&p->rec.cert, p->rec.id_salt, e)) != 0 ||
+	    (rc = cert_encode(&p->rec.cert, &run->enc, e)) != 0) {
 		err_prefix(e, "line %d: ", line);
 		return rc;
 	}
@@ -983,8 +985,10 @@ issue_end_run(struct issue_run *run, int rc)
 			}
 		res->issued = 0;
 	}
-	for (size_t i = 0; run->pend && i < run->ro.nrows; i++)
+	for (size_t i = 0; run->pend && i < run->ro.nrows; i++) {
 		buf_free(&run->pend[i].photo);
+		explicit_bzero(run->pend[i].rec.id_salt, CERT_SALT_LEN);
+	}
 	free(run->pend);
 	free(run->ids.slot);
 	free(run->persons.slot);

@@ -263,7 +263,8 @@ srv_page_verify(struct srv_ctx *x, const struct http_target *t,
 		lit(x, "<section class=\"v ok\"><div class=\"i\">✓</div>"
 		    "<h1>有效</h1><p>证书真实有效，签名与登记记录一致</p></section>");
 	}
-	/* The scanner holds the certificate: full name and photo here only. */
+	/* The URL travels (scanner apps, proxies, history): the name and
+	 * number masked for v1 and v2 alike; the photo to compare. */
 	lit(x, "<section class=\"card\"><div class=\"who\">");
 	if (x->rec.has_photo) {
 		lit(x, "<img src=\"/v/");
@@ -271,15 +272,15 @@ srv_page_verify(struct srv_ctx *x, const struct http_target *t,
 		lit(x, "/photo\" alt=\"持证人照片\" width=\"84\" height=\"112\">");
 	}
 	lit(x, "<div><div class=\"n\">");
-	esc(x, v.name_full);
+	esc(x, v.name_masked);
 	lit(x, "</div><div class=\"s\">");
 	esc(x, v.id_type);
 	lit(x, " <span class=\"mono\">");
 	esc(x, v.id_masked);
 	lit(x, "</span></div></div></div>");
 	cert_rows(x, &v);
-	lit(x, "</section><p class=\"note\">请核对照片与姓名是否与持证人本人一致。"
-	    "本页含个人信息，请勿转发。</p>");
+	lit(x, "</section><p class=\"note\">请核对照片与证书原件是否与持证人本人"
+	    "一致。为保护个人信息，姓名与证件号码仅显示部分。</p>");
 	page_end(x);
 	srv_finish(x, r, 200, CT_HTML, SRV_CACHE_NO_STORE);
 }

@@ -61,7 +61,8 @@ srv_view_fill(struct srv_ctx *x, const struct cert_record *rec,
 	date_format_iso(c->assessed_on, v->assessed);
 	v->brand = c->brand;
 	mask_name(c->name, v->name_masked, sizeof(v->name_masked));
-	mask_id(c->id_number, v->id_masked, sizeof(v->id_masked));
+	/* The signed mask (token v2), or the v1 number masked by the decoder. */
+	memcpy(v->id_masked, c->id_masked, sizeof(v->id_masked));
 	v->id_type = idt != NULL ? idt->name : "";
 	v->name_full = c->name;
 }

@@ -14,7 +14,8 @@
 #include "skillcert/model/sha256.h"
 #include "skillcert/base/date.h"
 
-#define REC_VERSION 2   /* 2 added issue_note; 1 is still read */
+#define REC_VERSION 3   /* 2 added issue_note, 3 the ID number and its
+                           salt (token v2); 1 and 2 are still read */
 #define REG_MAXDBS 16
 #define REG_MAXREADERS 1024
 #define AUTH_KEY_FILE "authority.key"
@@ -539,7 +540,18 @@ rec_encode(const struct cert_record *c, struct buf *b)
 	buf_append(b, c->enc, c->enc_len);
 	buf_append(b, c->sig, CERT_SIG_LEN);
 	buf_append_str16(b, c->issue_note);
+	buf_append_str8(b, c->cert.id_number);
+	buf_append(b, c->id_salt, CERT_SALT_LEN);
 	return b->oom ? -1 : 0;
+}
+
+/* An encoded record holds the salt: wiped before the buffer is freed. */
+static void
+rec_buf_free(struct buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->len);
+	buf_free(b);
 }
 
 static int
@@ -551,6 +563,7 @@ rec_decode(const char *key, const uint8_t *p, size_t n, struct cert_record *c,
 	uint64_t ia, ra;
 	uint16_t el;
 	const uint8_t *enc;
+	char idno[CERT_ID_MAX + 1] = "";
 
 	memset(c, 0, sizeof(*c));
 	if (rd_u8(&r, &ver) != 0 || ver < 1 || ver > REC_VERSION ||
@@ -565,6 +578,8 @@ rec_decode(const char *key, const uint8_t *p, size_t n, struct cert_record *c,
 	    rd_u16(&r, &el) != 0 || rd_skip(&r, el, &enc) != 0 ||
 	    rd_bytes(&r, c->sig, CERT_SIG_LEN) != 0 ||
 	    (ver >= 2 && rd_str16(&r, c->issue_note, sizeof(c->issue_note)) != 0) ||
+	    (ver >= 3 && (rd_str8(&r, idno, sizeof(idno)) != 0 ||
+	    rd_bytes(&r, c->id_salt, CERT_SALT_LEN) != 0)) ||
 	    r.p != r.end)
 		return err_set(e, ERR_DB, "record of %.22s is corrupt", key);
 	c->status = st;
@@ -578,6 +593,13 @@ rec_decode(const char *key, const uint8_t *p, size_t n, struct cert_record *c,
 		return err_prefix(e, "record of %.22s: ", key);
 	if (strncmp(c->cert.no, key, CERTNO_LEN) != 0)
 		return err_set(e, ERR_DB, "record under %.22s holds %s", key, c->cert.no);
+	/* A v2 encoding holds no ID number: the record does. */
+	if (c->cert.version != CERT_VERSION_V1) {
+		if (idno[0] == '\0')
+			return err_set(e, ERR_DB, "record of %.22s has no ID number",
+			    key);
+		memcpy(c->cert.id_number, idno, sizeof(idno));
+	}
 	return 0;
 }
 
@@ -729,13 +751,13 @@ registry_put_cert(struct registry *r, MDB_txn *txn, struct cert_record *rec,
 	    (rc = tlog_append(&r->log, txn, leaf, sizeof(leaf), &rec->log_issue, e)) != 0)
 		return rc;
 	if (rec_encode(rec, &b) != 0) {
-		buf_free(&b);
+		rec_buf_free(&b);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
 	/* NOOVERWRITE: a number is never issued twice, whatever the caller did. */
 	rc = put(txn, r->certs, rec->cert.no, CERTNO_LEN, b.data, b.len,
 	    MDB_NOOVERWRITE, "certificate", e);
-	buf_free(&b);
+	rec_buf_free(&b);
 	if (rc == ERR_DB && e && strstr(e->msg, "MDB_KEYEXIST"))
 		return err_set(e, ERR_EXISTS, "certificate %s already exists",
 		    rec->cert.no);
@@ -788,13 +810,14 @@ registry_revoke(struct registry *r, MDB_txn *txn, const char *certno,
 	if ((rc = tlog_append(&r->log, txn, leaf, sizeof(leaf), &rec.log_revoke, e)) != 0)
 		return rc;
 	if (rec_encode(&rec, &b) != 0) {
-		buf_free(&b);
+		rec_buf_free(&b);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
+	explicit_bzero(rec.id_salt, CERT_SALT_LEN);
 	v.mv_data = b.data;
 	v.mv_size = b.len;
 	rc = mdb_put(txn, r->certs, &k, &v, 0);
-	buf_free(&b);
+	rec_buf_free(&b);
 	if (rc)
 		return db_err(e, rc, "revoke");
 	rv[0] = (uint8_t)reason;

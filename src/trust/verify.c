@@ -151,7 +151,12 @@ verify_token(const struct trust *t, const char *token, size_t len,
 	res->have_cert = 1;
 	memcpy(res->enc, enc.data, enc.len);
 	res->enc_len = enc.len;
-	add_check(res, "token", 1, "decodes to certificate %s", res->cert.no);
+	if (res->cert.version == CERT_VERSION_V1)
+		add_check(res, "token", 1, "decodes to certificate %s (token "
+		    "version 1: it carries a full ID number)", res->cert.no);
+	else
+		add_check(res, "token", 1, "decodes to certificate %s (token "
+		    "version %d)", res->cert.no, res->cert.version);
 	if ((ok = token_check_signer(t, res)) != NULL &&
 	    token_check_limits(res, ok) == 0)
 		token_check_revocation(t, res);

@@ -4,7 +4,8 @@
  * measured in the same run; registry bytes per certificate; and the share
  * of the time the transparency log's appends take.
  * The log's cost is measured by issuing the same rosters once more into a
- * registry with log appends switched off.
+ * registry with log appends switched off. Then the QR URL length of
+ * every certificate issued (min, median, p99, max; the limit is 300).
  *   bench_issue [TOTAL [ROSTER]]  (defaults 100000 1000) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,76 @@ issue_all(struct registry *r, unsigned total, unsigned per, int32_t today)
 	return spent;
 }
 
+#define URL_LEN_CAP 1024
+
+struct url_stats {
+	const char *public_url;
+	unsigned long hist[URL_LEN_CAP + 1];
+	unsigned long n, over;
+	struct buf tok, url;
+	int failed;
+};
+
+static int
+url_len_of(const struct cert_record *rec, void *arg)
+{
+	struct url_stats *u = arg;
+	struct err e;
+	size_t len;
+
+	if (cert_token(rec->enc, rec->enc_len, rec->sig, &u->tok, &e) != 0 ||
+	    buf_cstr(&u->tok) == NULL) {
+		u->failed = 1;
+		return 1;
+	}
+	/* ERR_FULL still leaves the URL built: count it as over. */
+	if (cert_token_url(u->public_url, (char *)u->tok.data, &u->url, &e) != 0)
+		u->over++;
+	len = u->url.len < URL_LEN_CAP ? u->url.len : URL_LEN_CAP;
+	u->hist[len]++;
+	u->n++;
+	return 0;
+}
+
+/* The length at fraction q of the sorted lengths. */
+static size_t
+url_quantile(const struct url_stats *u, double q)
+{
+	unsigned long want = (unsigned long)(q * (double)(u->n - 1)), seen = 0;
+
+	for (size_t l = 0; l <= URL_LEN_CAP; l++) {
+		seen += u->hist[l];
+		if (seen > want)
+			return l;
+	}
+	return URL_LEN_CAP;
+}
+
+static int
+url_report(struct registry *r)
+{
+	static struct url_stats u;
+	struct err e;
+	MDB_txn *txn;
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	u.public_url = r->public_url;
+	if (registry_txn_begin(r, 1, &txn, &e) != 0)
+		return -1;
+	rc = registry_each_cert(r, txn, "", url_len_of, &u, &e);
+	mdb_txn_abort(txn);
+	buf_free(&u.tok);
+	buf_free(&u.url);
+	if (rc != 0 || u.failed || u.n == 0)
+		return -1;
+	printf("QR URL length: min %zu, median %zu, p99 %zu, max %zu characters "
+	    "over %lu certificates (token v2; %lu over the %d limit)\n",
+	    url_quantile(&u, 0), url_quantile(&u, 0.5), url_quantile(&u, 0.99),
+	    url_quantile(&u, 1), u.n, u.over, CERT_TOKEN_URL_MAX);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -73,6 +144,10 @@ main(int argc, char **argv)
 		return 1;
 	mdb_env_info(r->env, &info);
 	mdb_env_stat(r->env, &st);
+	if (url_report(r) != 0) {
+		fprintf(stderr, "bench: cannot measure the QR URL lengths\n");
+		return 1;
+	}
 
 	/* The log's cost: the same issuance into a registry that skips the
 	 * log appends (a benchmark-only switch). */

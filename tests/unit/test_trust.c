@@ -33,6 +33,10 @@ add_org(MDB_txn *txn, const char *code, const char *scope, int alg)
 	}
 }
 
+/* The encoding version craft() writes: 0 = current (v2), 1 = the old
+ * encoder, as tokens issued before v2 were made. */
+static int craft_version;
+
 /* A certificate signed with k, fields as given: what an issuer (honest or
  * not) could produce outside the registry. */
 static void
@@ -41,7 +45,7 @@ craft(const struct key *k, const char *no, int level, int32_t issued,
 {
 	struct cert c;
 	struct buf enc = BUF_INIT;
-	uint8_t sig[CERT_SIG_LEN];
+	uint8_t sig[CERT_SIG_LEN], salt[CERT_SALT_LEN];
 	struct err e;
 
 	memset(&c, 0, sizeof(c));
@@ -57,7 +61,12 @@ craft(const struct key *k, const char *no, int level, int32_t issued,
 	c.issued_on = issued;
 	c.alg = k->alg;
 	memcpy(c.kid, k->kid, KEY_ID_LEN);
-	if (cert_sign(&c, k, &enc, sig, &e) || cert_token(enc.data, enc.len, sig, tok, &e)) {
+	if (cert_id_bind(&c, salt, &e) != 0)
+		exit(2);
+	explicit_bzero(salt, sizeof(salt));
+	c.version = craft_version;
+	if (cert_sign(&c, k, &enc, sig, &e) ||
+	    cert_token(enc.data, enc.len, sig, tok, &e)) {
 		fprintf(stderr, "craft: %s\n", e.msg);
 		exit(2);
 	}
@@ -185,6 +194,11 @@ main(void)
 		mdb_txn_abort(txn);
 		CHECK_EQ_INT(verdict_of(&t, &tok, &res), VERDICT_VALID);
 		CHECK_STR(res.cert.name, "王秀英");
+		/* issued as token v2: the number masked, never in full */
+		CHECK_EQ_INT(res.cert.version, 2);
+		CHECK_STR(res.cert.id_number, "");
+		CHECK(strchr(res.cert.id_masked, '*') != NULL);
+		CHECK(strstr(res.checks[0].detail, "version 2") != NULL);
 		/* tampered: one character changed */
 		tok.data[40] = tok.data[40] == 'A' ? 'B' : 'A';
 		CHECK_EQ_INT(verdict_of(&t, &tok, &res), VERDICT_INVALID);
@@ -225,6 +239,16 @@ main(void)
 	/* an SM2 organization's certificate */
 	craft(&k2, ORG2 "241000001", 1, today, &tok);
 	CHECK_EQ_INT(verdict_of(&t, &tok, &res), VERDICT_VALID);
+	/* a v1 token (the old encoder, full ID number) still verifies, with
+	 * a note, and shows the number masked */
+	craft_version = 1;
+	craft(&k1, ORG "245000096", 5, today, &tok);
+	craft_version = 0;
+	CHECK_EQ_INT(verdict_of(&t, &tok, &res), VERDICT_VALID);
+	CHECK_EQ_INT(res.cert.version, 1);
+	CHECK_STR(res.cert.id_number, "11010519491231002X");
+	CHECK_STR(res.cert.id_masked, "1101**********002X");
+	CHECK(strstr(res.checks[0].detail, "carries a full ID number") != NULL);
 	/* expired key: issued after the key's validity */
 	{
 		int32_t late;

@@ -10,5 +10,7 @@
  * suffices for IDs; names may need up to strlen*1 + 4. */
 void mask_name(const char *name, char *out, size_t cap);
 void mask_id(const char *id, char *out, size_t cap);
+/* How many leading and trailing characters mask_id keeps of n. */
+void mask_id_keep(size_t n, size_t *head, size_t *tail);
 
 #endif

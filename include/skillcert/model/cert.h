@@ -1,16 +1,25 @@
 /* cert.h - a certificate's signed fields, their one canonical binary
  * encoding, and the QR token derived from it.
  *
- * Encoding (version 1), big-endian, every field always present:
- *   u8  version (1)      u8 alg (KEY_ED25519 / KEY_SM2)   kid[8]
+ * Encoding version 2 (what is issued), big-endian, every field present:
+ *   u8  version (2)      u8 alg (KEY_ED25519 / KEY_SM2)   kid[8]
  *   certno packed[11]    (org code, year, level, sequence)
  *   u16 assessed_on      u16 issued_on   (days since 2000-01-01)
  *   occ[4]               occupation code N-NN-NN-NN as four bytes
  *   u8 method            u8 id_type
- *   id number            u8 header: 0x80|count = nibble packed [0-9X], else count + ASCII
+ *   masked id number     u8 header: the number's length n (1..32), | 0x80
+ *                        when the characters mask_id keeps of n (first 4
+ *                        and last 4 of 18) are all [0-9X] and follow
+ *                        nibble packed; else they follow as ASCII
+ *   commit[16]           HMAC-SHA-256(salt, u8 id_type || id number),
+ *                        first 16 bytes; the 16-byte salt is random per
+ *                        certificate and stays in the registry record
  *   str name             str trade       str brand     (str = u8 length + UTF-8)
+ * Version 1 (still decoded and verified) has, instead of the masked
+ * number and commit, the full number: u8 header 0x80|count = nibble
+ * packed [0-9X], else count + ASCII.
  * The signature (64 bytes: Ed25519, or SM2 r||s) covers
- * "skillcert/cert/v1" || 0x00 || encoding.
+ * "skillcert/cert/v1" || 0x00 || encoding (the version byte is signed).
  * Token = base32(encoding || signature), upper case, no padding. */
 #ifndef SKILLCERT_CERT_H
 #define SKILLCERT_CERT_H
@@ -22,7 +31,10 @@
 #include "skillcert/model/certno.h"
 #include "skillcert/model/keys.h"
 
-#define CERT_VERSION 1
+#define CERT_VERSION 2          /* what cert_encode writes by default */
+#define CERT_VERSION_V1 1       /* carries the full ID number */
+#define CERT_SALT_LEN 16
+#define CERT_COMMIT_LEN 16
 #define CERT_NAME_MAX 60   /* bytes of UTF-8: 20 CJK characters, some rare */
 #define CERT_ID_MAX 32
 #define CERT_TRADE_MAX 48
@@ -37,8 +49,13 @@ struct cert {
 	char org[ORGCODE_LEN + 1];
 	int level;                       /* 1..5, also inside no */
 	char name[CERT_NAME_MAX + 1];
+	int version;                     /* 0 (= CERT_VERSION), 1 or 2 */
 	int id_type;                     /* catalog id type code 1..6 */
-	char id_number[CERT_ID_MAX + 1];
+	char id_number[CERT_ID_MAX + 1]; /* v1: signed; v2: not in the
+	                                    encoding ("" when decoded; the
+	                                    registry record fills it) */
+	char id_masked[CERT_ID_MAX + 1]; /* mask_id form: v2 signed, v1 derived */
+	uint8_t id_commit[CERT_COMMIT_LEN]; /* v2 only */
 	char occ_code[CERT_OCC_MAX + 1]; /* "4-10-01-05" */
 	char trade[CERT_TRADE_MAX + 1];  /* "" when none (printed "--") */
 	int method;                      /* catalog method code */
@@ -55,7 +72,21 @@ enum revoke_reason {
 	REV_HOLDER_REQUEST = 4, REV_ORG_SUSPENDED = 5
 };
 
-/* Canonical encoding of c into out (cleared first). */
+/* Binds a v2 certificate to its holder: draws a fresh salt, sets
+ * id_masked from id_number and id_commit from (salt, id_type, id_number).
+ * The caller keeps salt in the registry and explicit_bzero()s copies. */
+int cert_id_bind(struct cert *c, uint8_t salt[CERT_SALT_LEN], struct err *e);
+/* out = HMAC-SHA-256(salt, u8 id_type || id_number)[0..16). */
+int cert_id_commit(const uint8_t salt[CERT_SALT_LEN], int id_type,
+    const char *id_number, uint8_t out[CERT_COMMIT_LEN], struct err *e);
+/* 0 when c's commitment is that of (salt, c->id_type, c->id_number);
+ * ERR_CRYPTO when it is not (constant time), ERR_INVALID for a v1. */
+int cert_id_check(const struct cert *c, const uint8_t salt[CERT_SALT_LEN],
+    struct err *e);
+
+/* Canonical encoding of c into out (cleared first): version c->version
+ * (0 = CERT_VERSION). v2 encodes id_masked and id_commit (cert_id_bind),
+ * never id_number. */
 int cert_encode(const struct cert *c, struct buf *out, struct err *e);
 /* Strict decode: rejects trailing bytes, bad UTF-8, bad number, and any
  * value that would not encode back to the same bytes. */

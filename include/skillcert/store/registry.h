@@ -7,7 +7,8 @@
  *   catalog   kind name -> CSV text
  *   orgs      org code (13) -> org_encode
  *   orgkeys   org code (13) || kid (8) -> orgkey_encode
- *   certs     cert number (22) -> cert record (see registry.c)
+ *   certs     cert number (22) -> cert record (see registry.c; it holds
+ *             the full ID number and, for token v2, the commitment salt)
  *   photos    cert number (22) -> JPEG/PNG bytes
  *   seqs      org code (13) || yy (2) || level (1) -> u32 last sequence
  *   persons   id number || 0x00 || cert number -> "" (trace-back)
@@ -67,6 +68,8 @@ struct cert_record {
 	char issue_note[256];          /* why the authority overrode a check */
 	uint8_t revoked_by[KEY_ID_LEN];
 	int has_photo;
+	uint8_t id_salt[CERT_SALT_LEN];/* v2: the commitment's salt (secret:
+	                                  never shown, logged or exported) */
 };
 
 /* How to open: everything the caller decides, none of it from the
