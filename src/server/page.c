@@ -196,7 +196,7 @@ srv_page_search(struct srv_ctx *x, const struct http_query *q,
 		lit(x, "<section class=\"v ok\"><div class=\"i\">✓</div>"
 		    "<h1>有效</h1><p>证书已在登记系统中查到</p></section>");
 	lit(x, "<section class=\"card\"><div class=\"who\"><div><div class=\"n\">");
-	esc(x, v.name_masked);
+	esc(x, v.name_full);
 	lit(x, "</div><div class=\"s\">");
 	esc(x, v.id_type);
 	lit(x, " <span class=\"mono\">");
@@ -263,8 +263,9 @@ srv_page_verify(struct srv_ctx *x, const struct http_target *t,
 		lit(x, "<section class=\"v ok\"><div class=\"i\">✓</div>"
 		    "<h1>有效</h1><p>证书真实有效，签名与登记记录一致</p></section>");
 	}
-	/* The URL travels (scanner apps, proxies, history): the name and
-	 * number masked for v1 and v2 alike; the photo to compare. */
+	/* The scanner holds the certificate: the full name (it is in the
+	 * signed token anyway) and the photo to compare with the person;
+	 * the ID number masked, as the token v2 carries it. */
 	lit(x, "<section class=\"card\"><div class=\"who\">");
 	if (x->rec.has_photo) {
 		lit(x, "<img src=\"/v/");
@@ -279,8 +280,8 @@ srv_page_verify(struct srv_ctx *x, const struct http_target *t,
 	esc(x, v.id_masked);
 	lit(x, "</span></div></div></div>");
 	cert_rows(x, &v);
-	lit(x, "</section><p class=\"note\">请核对照片与证书原件是否与持证人本人"
-	    "一致。为保护个人信息，姓名与证件号码仅显示部分。</p>");
+	lit(x, "</section><p class=\"note\">请核对照片与姓名是否与持证人本人一致。"
+	    "为保护个人信息，证件号码仅显示部分。</p>");
 	page_end(x);
 	srv_finish(x, r, 200, CT_HTML, SRV_CACHE_NO_STORE);
 }

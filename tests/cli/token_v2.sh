@@ -77,14 +77,14 @@ check "show json no salt" test "$(grep -ci salt "$T/out")" = 0
 expect_rc "list by number" 0 $SC list --db "$D" --id-number "$ID1" --json
 check "persons index finds it" contains "$T/out" "\"certno\":\"$C1\""
 
-# The QR page: masked name and number only.
+# The QR page: the number masked; the name in full (the scanner holds the
+# certificate and compares it with the person; it is in the token anyway).
 start_server "$T/server.log" --db "$D"
 curl -s "http://127.0.0.1:$PORT/V/$TOK" >"$T/page.html"
 check "page valid" contains "$T/page.html" '有效'
 check "page masked number" contains "$T/page.html" "$MASK1"
-check "page masked name" contains "$T/page.html" '张*华'
+check "page full name" contains "$T/page.html" '张晓华'
 check "page never the full number" test "$(grep -c "$ID1" "$T/page.html")" = 0
-check "page never the full name" test "$(grep -c '张晓华' "$T/page.html")" = 0
 
 # A v1 token (made by the old encoder, its full number inside, stored in
 # the registry as one issued before token v2): still verifies offline with
@@ -115,7 +115,6 @@ start_server "$T/server2.log" --db "$D"
 curl -s "http://127.0.0.1:$PORT/V/${V1##*/V/}" >"$T/page1.html"
 check "v1 page valid" contains "$T/page1.html" '有效'
 check "v1 page masked number" contains "$T/page1.html" '1101**********002X'
-check "v1 page masked name" contains "$T/page1.html" '刘*华'
+check "v1 page full name" contains "$T/page1.html" '刘建华'
 check "v1 page no full number" test "$(grep -c 11010519491231002X "$T/page1.html")" = 0
-check "v1 page no full name" test "$(grep -c 刘建华 "$T/page1.html")" = 0
 finish

@@ -454,12 +454,11 @@ test_responses(void)
 	CHECK(!body_has(&r, "<script>"));
 	CHECK(body_has(&r, "&quot;&gt;&lt;script&gt;"));
 
-	/* Token page: the verdict, the name masked (token v2: the URL
-	 * travels), the photo not (none). */
+	/* Token page: full name here, the verdict, the photo not (none). */
 	snprintf(uri, sizeof(uri), "/V/%s", token[0]);
 	CHECK_EQ_INT(server_handler_request(h, "GET", uri, "127.0.0.1", &r), 200);
 	CHECK(body_has(&r, "有效"));
-	CHECK(!body_has(&r, name));
+	CHECK(body_has(&r, name));
 	CHECK(!body_has(&r, id));
 	CHECK(!body_has(&r, "<script"));
 	snprintf(uri, sizeof(uri), "/V/%s", token[1]);
