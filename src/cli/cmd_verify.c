@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "skillcert/base/date.h"
@@ -12,6 +13,7 @@
 struct cmd_verify_args {
 	const char *trust, *online, *pin;
 	const char *input;
+	int strict;
 };
 
 static int
@@ -22,6 +24,7 @@ cmd_verify_parse_args(int argc, char **argv, struct cli *c,
 		{ "trust", required_argument, NULL, 't' },
 		{ "online", required_argument, NULL, 'O' },
 		{ "pin", required_argument, NULL, 'p' },
+		{ "strict", no_argument, NULL, 's' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
@@ -32,14 +35,18 @@ cmd_verify_parse_args(int argc, char **argv, struct cli *c,
 		case 't': a->trust = optarg; break;
 		case 'O': a->online = optarg; break;
 		case 'p': a->pin = optarg; break;
+		case 's': a->strict = 1; break;
 		case 'h':
 			printf("usage: skillcert verify --trust BUNDLE [--pin AUTHORITY_KEY_ID] "
-			    "[--online URL] [--json] INPUT\n\n"
+			    "[--online URL] [--strict] [--json] INPUT\n\n"
 			    "INPUT: a QR URL, a token, a certificate PDF, or a PNG/JPEG photo "
 			    "of the QR.\nChecks the token, the organization's credential, the "
 			    "signature, the scope,\nthe key's validity and the revocation list; "
 			    "--online also checks the log.\nExit: 0 valid, 1 invalid, 2 revoked, "
-			    "3 cannot tell (e.g. unknown organization).\n");
+			    "3 cannot tell (e.g. unknown organization).\nThe bundle's freshness, C2SP "
+			    "checkpoint and witnesses are reported too;\n--strict: a bundle past "
+			    "its valid-until time (or a device clock behind\nits creation) "
+			    "turns a valid verdict into 3.\n");
 			return 0;
 		default: return ERR_USAGE;
 		}
@@ -51,6 +58,23 @@ cmd_verify_parse_args(int argc, char **argv, struct cli *c,
 	}
 	a->input = argv[optind];
 	return CLI_RUN;
+}
+
+/* The time to check the bundle's freshness against: the clock, or, for
+ * tests only, SKILLCERT_NOW (unix seconds). */
+static int64_t
+cmd_verify_now(void)
+{
+	const char *s = getenv("SKILLCERT_NOW");
+	char *end;
+	long long v;
+
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0')
+			return (int64_t)v;
+	}
+	return (int64_t)time(NULL);
 }
 
 /* Runs every check of the input against t into res: CLI_RUN, or the
@@ -80,6 +104,9 @@ cmd_verify_check(const struct cli *c, const struct cmd_verify_args *a,
 	if (a->online && res->have_cert && (res->verdict == VERDICT_VALID ||
 	    res->verdict == VERDICT_REVOKED))
 		verify_online(t, res, a->online);
+	verify_bundle(t, cmd_verify_now(), res);
+	if (a->strict && !res->fresh && res->verdict == VERDICT_VALID)
+		res->verdict = VERDICT_UNKNOWN;
 	return CLI_RUN;
 }
 
@@ -134,6 +161,16 @@ cmd_verify_print_json(const struct trust *t, const struct verify_result *res)
 	json_kstr(&d.j, "verdict", verify_verdict_name(res->verdict));
 	json_kint(&d.j, "exit", res->verdict);
 	json_kstr(&d.j, "authority_key", hex);
+	json_kbool(&d.j, "fresh", res->fresh);
+	json_kbool(&d.j, "clock_behind", res->clock_behind);
+	json_kint(&d.j, "bundle_created", t->created);
+	json_kint(&d.j, "bundle_valid_until", t->valid_until);
+	json_kbool(&d.j, "checkpoint", res->have_checkpoint);
+	json_key(&d.j, "witnesses");
+	json_arr_begin(&d.j);
+	for (size_t i = 0; i < res->nvouched; i++)
+		json_str(&d.j, res->vouched[i]);
+	json_arr_end(&d.j);
 	json_key(&d.j, "checks");
 	json_arr_begin(&d.j);
 	for (int i = 0; i < res->nchecks; i++) {

@@ -530,3 +530,54 @@ done:
 		free(m);
 	return rc;
 }
+
+int
+key_sign_plain(const struct key *k, const uint8_t *msg, size_t n,
+    uint8_t sig[KEY_SIG_LEN], struct err *e)
+{
+	EVP_MD_CTX *mctx;
+	size_t len = KEY_SIG_LEN;
+	int ok;
+
+	if (k->alg != KEY_ED25519 || !k->has_secret)
+		return err_set(e, ERR_CRYPTO, "plain signatures need an Ed25519 "
+		    "secret key");
+	if ((mctx = key_md_ctx(k, 1)) == NULL)
+		return err_set(e, ERR_CRYPTO, "cannot start Ed25519 signing");
+	ok = EVP_DigestSign(mctx, sig, &len, msg, n) == 1 && len == KEY_SIG_LEN;
+	key_md_ctx_free(k, mctx);
+	return ok ? 0 : err_set(e, ERR_CRYPTO, "Ed25519 signing failed");
+}
+
+int
+key_verify_plain(const struct key *k, const uint8_t *msg, size_t n,
+    const uint8_t sig[KEY_SIG_LEN], struct err *e)
+{
+	EVP_MD_CTX *mctx;
+	int ok;
+
+	if (k->alg != KEY_ED25519 || k->pkey == NULL)
+		return err_set(e, ERR_CRYPTO, "plain signatures need an Ed25519 key");
+	if ((mctx = key_md_ctx(k, 0)) == NULL)
+		return err_set(e, ERR_CRYPTO, "cannot start Ed25519 verification");
+	ok = EVP_DigestVerify(mctx, sig, KEY_SIG_LEN, msg, n) == 1;
+	key_md_ctx_free(k, mctx);
+	return ok ? 0 : err_set(e, ERR_CRYPTO, "Ed25519 signature does not "
+	    "verify");
+}
+
+int
+key_from_seed(const uint8_t seed[32], struct key *k, struct err *e)
+{
+	memset(k, 0, sizeof(*k));
+	k->alg = KEY_ED25519;
+	if ((k->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL,
+	    seed, 32)) == NULL)
+		return err_set(e, ERR_CRYPTO, "invalid Ed25519 seed");
+	k->has_secret = 1;
+	if (key_fill_public(k, e) != 0) {
+		key_free(k);
+		return e ? e->code : ERR_CRYPTO;
+	}
+	return 0;
+}

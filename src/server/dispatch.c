@@ -134,6 +134,9 @@ call_route(struct srv_ctx *x, const struct srv_req *rq,
 	case ROUTE_TRUST:
 		srv_trust(x, rq, r);
 		break;
+	case ROUTE_CHECKPOINT:
+		srv_log_checkpoint(x, r);
+		break;
 	}
 }
 

@@ -28,6 +28,7 @@ static const struct {
 	[ROUTE_LOG_CONSISTENCY] = { "/v1/log/consistency", "log_consistency", 1 },
 	[ROUTE_LOG_LEAVES] =   { "/v1/log/leaves", "log_leaves", 1 },
 	[ROUTE_TRUST] =        { "/v1/trust", "trust", 1 },
+	[ROUTE_CHECKPOINT] =   { "/checkpoint", "checkpoint", 1 },
 };
 
 const char *
@@ -149,6 +150,8 @@ route_path(const char *p, size_t n, struct http_target *t)
 		t->route = ROUTE_API_VERIFY;
 	else if (is_path(p, n, "/v1/log/head"))
 		t->route = ROUTE_LOG_HEAD;
+	else if (is_path(p, n, "/checkpoint"))
+		t->route = ROUTE_CHECKPOINT;
 	else if (is_path(p, n, "/v1/log/consistency"))
 		t->route = ROUTE_LOG_CONSISTENCY;
 	else if (is_path(p, n, "/v1/log/leaves"))

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "respond.h"
 #include "skillcert/base/json.h"
+#include "skillcert/store/ckpt.h"
 #include "skillcert/store/logview.h"
 #include "skillcert/model/sha256.h"
 #include "skillcert/base/hex.h"
@@ -123,6 +124,35 @@ srv_log_leaves(struct srv_ctx *x, const struct http_query *q,
 	if (begin(x, r, &j) == 0)
 		log_answer(x, r, logview_leaves(x->reg, x->txn, start, end, &j, &e),
 		    &e, SRV_CACHE_NO_STORE);
+}
+
+void
+srv_log_checkpoint(struct srv_ctx *x, struct server_response *r)
+{
+	const char *p;
+	size_t n;
+	struct err e;
+	int rc;
+
+	buf_reset(&x->body);
+	if (srv_txn(x) != 0) {
+		srv_json_error(x, r, 503, "unavailable", "the registry cannot be read");
+		return;
+	}
+	if ((rc = ckpt_get(x->reg, x->txn, &p, &n, &e)) != 0) {
+		if (rc == ERR_NOTFOUND) {
+			srv_json_error(x, r, 404, "not_found", e.msg);
+		} else {
+			srv_count(&x->m.db_errors, 1);
+			srv_json_error(x, r, 503, "unavailable", "the log cannot be read");
+		}
+		return;
+	}
+	if (buf_append(&x->body, p, n) != 0) {
+		srv_json_error(x, r, 503, "unavailable", "out of memory");
+		return;
+	}
+	srv_finish(x, r, 200, CT_TEXT, SRV_CACHE_NO_STORE);
 }
 
 /* The latest bundle `skillcert trust export` stored, served with an ETag

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "skillcert/store/logview.h"
+#include "skillcert/base/base64.h"
 #include "skillcert/base/hex.h"
+#include "skillcert/model/note.h"
 #include "skillcert/base/date.h"
 
 static void
@@ -20,12 +22,11 @@ json_hex(struct json *j, const char *k, const uint8_t *p, size_t n)
 }
 
 static void
-head_json(struct json *j, const struct sth *h)
+head_fields(struct json *j, const struct sth *h)
 {
 	uint8_t enc[STH_LEN];
 
 	sth_encode(h, enc);
-	json_obj_begin(j);
 	json_kint(j, "tree_size", (int64_t)h->size);
 	json_kint(j, "timestamp", h->time);
 	json_hex(j, "root_hash", h->root, MERKLE_HASH_LEN);
@@ -33,6 +34,13 @@ head_json(struct json *j, const struct sth *h)
 	json_hex(j, "key_id", h->kid, KEY_ID_LEN);
 	json_hex(j, "signature", h->sig, KEY_SIG_LEN);
 	json_hex(j, "encoded", enc, sizeof(enc));
+}
+
+static void
+head_json(struct json *j, const struct sth *h)
+{
+	json_obj_begin(j);
+	head_fields(j, h);
 	json_obj_end(j);
 }
 
@@ -40,11 +48,24 @@ int
 logview_head(struct registry *r, MDB_txn *txn, struct json *j, struct err *e)
 {
 	struct sth h;
+	struct note_vkey v;
 	int rc;
+	char b64[BASE64_LEN(KEY_PUB_MAX) + 1], vk[NOTE_VKEY_MAX];
 
 	if ((rc = tlog_latest_head(&r->log, txn, &h, e)) != 0)
 		return rc;
-	head_json(j, &h);
+	json_obj_begin(j);
+	head_fields(j, &h);
+	/* What a checkpoint verifier needs: origin and the log's key. */
+	json_kstr(j, "origin", r->origin);
+	base64_encode(r->logkey.pub, r->logkey.publen, b64);
+	json_kstr(j, "log_public_key", b64);
+	if (r->logkey.alg == KEY_ED25519 && note_vkey_make(r->origin,
+	    NOTE_ED25519, r->logkey.pub, &v, NULL) == 0) {
+		note_vkey_format(&v, vk);
+		json_kstr(j, "log_vkey", vk);
+	}
+	json_obj_end(j);
 	return 0;
 }
 

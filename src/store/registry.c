@@ -11,6 +11,7 @@
 
 #include "skillcert/base/endian.h"
 #include "skillcert/store/registry.h"
+#include "skillcert/store/ckpt.h"
 #include "skillcert/model/sha256.h"
 #include "skillcert/base/date.h"
 
@@ -297,9 +298,14 @@ static int
 init_contents(struct registry *r, MDB_txn *txn, int province,
     const char *public_url, const char *catalog_dir, struct err *e)
 {
-	char path[PATH_MAX + 64], prov[8];
+	char path[PATH_MAX + 64], prov[8], origin[256];
 	int rc;
 
+	if (ckpt_origin_from_url(public_url, origin, sizeof(origin)) != 0)
+		return err_set(e, ERR_USAGE, "no checkpoint origin can be made of "
+		    "the public URL %s", public_url);
+	if ((rc = meta_put(r, txn, "origin", origin, strlen(origin), e)) != 0)
+		return rc;
 	for (int k = 0; k < CAT_NKINDS; k++) {
 		snprintf(path, sizeof(path), "%s/%s.csv", catalog_dir,
 		    catalog_kind_name(k));
@@ -406,6 +412,13 @@ registry_open(struct registry **out, const char *dir,
 		goto fail;
 	snprintf(r->public_url, sizeof(r->public_url), "%.*s", (int)v.mv_size,
 	    (char *)v.mv_data);
+	/* Registries made before checkpoints derive the origin as init does. */
+	if (meta_get(r, txn, "origin", &v, NULL) == 0)
+		snprintf(r->origin, sizeof(r->origin), "%.*s", (int)v.mv_size,
+		    (char *)v.mv_data);
+	else if (ckpt_origin_from_url(r->public_url, r->origin,
+	    sizeof(r->origin)) != 0)
+		snprintf(r->origin, sizeof(r->origin), "skillcert-log");
 	if ((rc = get_pub(r, txn, "authority", &r->authority, e)) != 0 ||
 	    (rc = get_pub(r, txn, "logkey", &r->logkey, e)) != 0 ||
 	    (rc = load_catalogs(r, txn, e)) != 0)
@@ -841,9 +854,10 @@ registry_sign_head(struct registry *r, MDB_txn *txn, struct sth *h,
 	h->time = (int64_t)time(NULL);
 	if ((rc = tlog_root(&r->log, txn, h->size, h->root, e)) != 0)
 		return rc;
-	if ((rc = sth_sign(h, &r->logkey, e)) != 0)
+	if ((rc = sth_sign(h, &r->logkey, e)) != 0 ||
+	    (rc = tlog_put_head(&r->log, txn, h, e)) != 0)
 		return rc;
-	return tlog_put_head(&r->log, txn, h, e);
+	return ckpt_sign_put(r, txn, h, e);
 }
 
 /* ---- organizations ---- */

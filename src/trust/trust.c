@@ -22,7 +22,7 @@ put_key(struct buf *b, const struct key *k)
  * once its items are written. */
 int
 trust_builder_begin(struct trust_builder *b, struct buf *out, int64_t created,
-    const struct key *authority, const struct key *logkey)
+    int64_t valid_until, const struct key *authority, const struct key *logkey)
 {
 	memset(b, 0, sizeof(*b));
 	b->out = out;
@@ -31,6 +31,7 @@ trust_builder_begin(struct trust_builder *b, struct buf *out, int64_t created,
 	buf_append_byte(out, TRUST_VERSION);
 	buf_append(out, "\0\0\0", 3);
 	buf_append_u64(out, (uint64_t)created);
+	buf_append_u64(out, (uint64_t)valid_until);
 	put_key(out, authority);
 	put_key(out, logkey);
 	b->norgs_at = out->len;
@@ -89,7 +90,8 @@ trust_builder_key(struct trust_builder *b, const struct org_key *k)
 }
 
 int
-trust_builder_head(struct trust_builder *b, const struct sth *h)
+trust_builder_head(struct trust_builder *b, const struct sth *h,
+    const char *checkpoint, size_t checkpoint_len)
 {
 	uint8_t hb[STH_LEN];
 
@@ -100,6 +102,26 @@ trust_builder_head(struct trust_builder *b, const struct sth *h)
 		buf_append(b->out, hb, sizeof(hb));
 	} else {
 		buf_append_byte(b->out, 0);
+	}
+	if (checkpoint == NULL || h == NULL)
+		checkpoint_len = 0;
+	buf_append_u32(b->out, (uint32_t)checkpoint_len);
+	buf_append(b->out, checkpoint, checkpoint_len);
+	return b->out->oom ? -1 : 0;
+}
+
+int
+trust_builder_witnesses(struct trust_builder *b, const struct note_vkey *w,
+    size_t n)
+{
+	char s[NOTE_VKEY_MAX];
+
+	if (n > NOTE_SIGS_MAX)
+		return 1;
+	buf_append_byte(b->out, (uint8_t)n);
+	for (size_t i = 0; i < n; i++) {
+		note_vkey_format(&w[i], s);
+		buf_append_str16(b->out, s);
 	}
 	b->nrevs_at = b->out->len;
 	buf_append_u32(b->out, 0);
@@ -237,14 +259,45 @@ parse_orgs(struct rd *r, struct trust *t, int version, struct err *e)
 	return 0;
 }
 
+/* Version 3: the checkpoint note (kept as bytes; verify.c checks it) and
+ * the witnesses' keys. */
+static int
+parse_checkpoint(struct rd *r, struct trust *t, struct err *e)
+{
+	char s[NOTE_VKEY_MAX + 1];
+	const uint8_t *p;
+	uint32_t len;
+	uint8_t nw;
+
+	if (rd_u32(r, &len) != 0 || len > NOTE_MAX || rd_skip(r, len, &p) != 0)
+		return err_set(e, ERR_INVALID, "trust bundle: checkpoint malformed");
+	if (len > 0) {
+		t->checkpoint = (const char *)p;
+		t->checkpoint_len = len;
+	}
+	if (rd_u8(r, &nw) != 0 || nw > NOTE_SIGS_MAX)
+		return err_set(e, ERR_INVALID, "trust bundle: bad witness count");
+	if (nw && (t->witnesses = calloc(nw, sizeof(*t->witnesses))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (uint8_t i = 0; i < nw; i++) {
+		if (rd_str16(r, s, sizeof(s)) != 0 ||
+		    note_vkey_parse(s, &t->witnesses[i], NULL) != 0)
+			return err_set(e, ERR_INVALID, "trust bundle: witness %u "
+			    "malformed", i + 1u);
+		t->nwitnesses++;
+	}
+	return 0;
+}
+
 /* The head flag and head, then the revocation list, which must end the
  * signed part exactly. */
 static int
-parse_tail(struct rd *r, struct trust *t, struct err *e)
+parse_tail(struct rd *r, struct trust *t, int version, struct err *e)
 {
 	const uint8_t *p;
 	uint8_t has_head;
 	uint32_t nrev;
+	int rc;
 
 	if (rd_u8(r, &has_head) != 0 || has_head > 1)
 		return err_set(e, ERR_INVALID, "trust bundle: tree head flag");
@@ -255,6 +308,8 @@ parse_tail(struct rd *r, struct trust *t, struct err *e)
 			    "malformed");
 		t->has_head = 1;
 	}
+	if (version >= 3 && (rc = parse_checkpoint(r, t, e)) != 0)
+		return rc;
 	if (rd_u32(r, &nrev) != 0 || rd_skip(r, (size_t)nrev * TRUST_REV_LEN,
 	    &t->revs) != 0 || r->p != r->end)
 		return err_set(e, ERR_INVALID, "trust bundle: revocation list "
@@ -268,13 +323,13 @@ trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
     struct err *e)
 {
 	struct rd r;
-	uint64_t created;
+	uint64_t created, until;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if (n < 4 + 4 + 8 + KEY_SIG_LEN || memcmp(data, TRUST_MAGIC, 4) != 0)
 		return err_set(e, ERR_INVALID, "not a skillcert trust bundle");
-	if (data[4] != 1 && data[4] != TRUST_VERSION)
+	if (data[4] < 1 || data[4] > TRUST_VERSION)
 		return err_set(e, ERR_INVALID, "trust bundle version %d is not "
 		    "supported", data[4]);
 	if (buf_append(&t->raw, data, n) != 0)
@@ -283,6 +338,15 @@ trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
 	r.end = t->raw.data + n - KEY_SIG_LEN;
 	rd_u64(&r, &created);
 	t->created = (int64_t)created;
+	t->valid_until = t->created > INT64_MAX - TRUST_VALID_DEFAULT ?
+	    INT64_MAX : t->created + TRUST_VALID_DEFAULT;
+	if (data[4] >= 3) {
+		if (rd_u64(&r, &until) != 0) {
+			rc = err_set(e, ERR_INVALID, "trust bundle: truncated");
+			goto fail;
+		}
+		t->valid_until = (int64_t)until;
+	}
 	if ((rc = get_key(&r, &t->authority, e)) != 0 ||
 	    (rc = get_key(&r, &t->logkey, e)) != 0)
 		goto fail;
@@ -292,7 +356,7 @@ trust_parse_flags(const uint8_t *data, size_t n, struct trust *t, int check,
 		rc = err_set(e, ERR_CRYPTO, "trust bundle signature does not verify");
 		goto fail;
 	}
-	if ((rc = parse_orgs(&r, t, data[4], e)) != 0 || (rc = parse_tail(&r, t, e)) != 0)
+	if ((rc = parse_orgs(&r, t, data[4], e)) != 0 || (rc = parse_tail(&r, t, data[4], e)) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -347,6 +411,7 @@ trust_free(struct trust *t)
 	key_free(&t->authority);
 	key_free(&t->logkey);
 	free(t->orgs);
+	free(t->witnesses);
 	buf_free(&t->raw);
 	memset(t, 0, sizeof(*t));
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "skillcert/base/date.h"
+#include "skillcert/model/checkpoint.h"
 #include "skillcert/trust/verify.h"
 
 const char *
@@ -164,3 +165,107 @@ out:
 	buf_free(&enc);
 }
 
+
+static void
+verify_time(int64_t t, char out[32])
+{
+	time_t c = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&c, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+static void
+verify_freshness(const struct trust *t, int64_t now, struct verify_result *res)
+{
+	char made[32], until[32], clock[32];
+
+	verify_time(t->created, made);
+	verify_time(t->valid_until, until);
+	verify_time(now, clock);
+	res->fresh = 0;
+	if (now < t->created) {
+		res->clock_behind = 1;
+		add_check(res, "freshness", -1, "this device's clock is behind: it "
+		    "reads %s, but the trust bundle was made %s; set the clock "
+		    "right to tell whether the bundle is current", clock, made);
+	} else if (now > t->valid_until) {
+		add_check(res, "freshness", 0, "the trust bundle is stale: made %s, "
+		    "to be trusted until %s; get a newer one (revocations since "
+		    "are not in it)", made, until);
+	} else {
+		res->fresh = 1;
+		add_check(res, "freshness", 1, "trust bundle made %s, valid until "
+		    "%s", made, until);
+	}
+}
+
+static void
+verify_witness_summary(const struct trust *t, struct verify_result *res)
+{
+	char names[200];
+	size_t off = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < res->nvouched && off < sizeof(names); i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+		    i ? ", " : "", res->vouched[i]);
+	if (res->nvouched == 0)
+		add_check(res, "witnesses", -1, "none of the %zu listed witnesses "
+		    "has cosigned the checkpoint", t->nwitnesses);
+	else
+		add_check(res, "witnesses", 1, "vouched for by %s (%zu of %zu "
+		    "listed)", names, res->nvouched, t->nwitnesses);
+}
+
+/* The checkpoint is the log's, of the bundle's head; then the witnesses. */
+static void
+verify_checkpoint(const struct trust *t, struct verify_result *res)
+{
+	struct checkpoint c;
+	struct note nt;
+	struct err e;
+	uint64_t ts;
+	int rc;
+
+	if (t->checkpoint == NULL) {
+		add_check(res, "checkpoint", -1, "the trust bundle carries no C2SP "
+		    "checkpoint");
+		return;
+	}
+	if (checkpoint_open(t->checkpoint, t->checkpoint_len, NULL, &t->logkey,
+	    &nt, &c, &e) != 0) {
+		add_check(res, "checkpoint", 0, "%s", e.msg);
+		return;
+	}
+	if (!t->has_head || c.size != t->head.size ||
+	    memcmp(c.root, t->head.root, MERKLE_HASH_LEN) != 0) {
+		add_check(res, "checkpoint", 0, "the checkpoint is not of the "
+		    "bundle's tree head");
+		return;
+	}
+	res->have_checkpoint = 1;
+	add_check(res, "checkpoint", 1, "%s at tree size %llu, signed by the log "
+	    "key", c.origin, (unsigned long long)c.size);
+	for (size_t i = 0; i < t->nwitnesses; i++) {
+		rc = checkpoint_cosig_verify(&nt, &t->witnesses[i], &ts, &e);
+		if (rc == 1)
+			res->vouched[res->nvouched++] = t->witnesses[i].name;
+		else if (rc != 0)
+			add_check(res, "witness", 0, "%s", e.msg);
+	}
+	if (t->nwitnesses > 0)
+		verify_witness_summary(t, res);
+}
+
+void
+verify_bundle(const struct trust *t, int64_t now, struct verify_result *res)
+{
+	res->nvouched = 0;
+	res->have_checkpoint = 0;
+	res->clock_behind = 0;
+	verify_freshness(t, now, res);
+	verify_checkpoint(t, res);
+}

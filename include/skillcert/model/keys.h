@@ -55,6 +55,14 @@ void key_signer_free(struct key_signer *s);
 /* 0 valid, ERR_CRYPTO otherwise. */
 int key_verify(const struct key *k, const char *ctx, const uint8_t *msg,
     size_t n, const uint8_t sig[KEY_SIG_LEN], struct err *e);
+/* Ed25519 over msg itself, with no context: for formats that fix their
+ * own message (C2SP signed notes). ERR_CRYPTO for any other algorithm. */
+int key_sign_plain(const struct key *k, const uint8_t *msg, size_t n,
+    uint8_t sig[KEY_SIG_LEN], struct err *e);
+int key_verify_plain(const struct key *k, const uint8_t *msg, size_t n,
+    const uint8_t sig[KEY_SIG_LEN], struct err *e);
+/* An Ed25519 key pair from its 32-byte seed (RFC 8032). */
+int key_from_seed(const uint8_t seed[32], struct key *k, struct err *e);
 void key_free(struct key *k);
 /* Hex of kid, 16 chars + NUL. */
 void key_id_hex(const uint8_t kid[KEY_ID_LEN], char out[2 * KEY_ID_LEN + 1]);

@@ -9,11 +9,12 @@
 #include "skillcert/store/registry.h"
 
 /* Builds and signs the bundle into out (the authority's secret key must
- * be loaded: registry_load_secrets). */
+ * be loaded: registry_load_secrets), valid for TRUST_VALID_DEFAULT. */
 int bundle_build(struct registry *r, MDB_txn *txn, struct buf *out,
     struct err *e);
-/* Builds it and stores it in the registry for the server (write txn). */
-int bundle_publish(struct registry *r, MDB_txn *txn, struct buf *out,
-    struct err *e);
+/* Builds it, valid for valid_for seconds from now (0 to 3650 days), and
+ * stores it in the registry for the server (write txn). */
+int bundle_publish(struct registry *r, MDB_txn *txn, int64_t valid_for,
+    struct buf *out, struct err *e);
 
 #endif

@@ -32,6 +32,7 @@ enum http_route {
 	ROUTE_LOG_CONSISTENCY,  /* /v1/log/consistency?from=&to= */
 	ROUTE_LOG_LEAVES,       /* /v1/log/leaves?start=&end= */
 	ROUTE_TRUST,            /* /v1/trust */
+	ROUTE_CHECKPOINT,       /* /checkpoint  C2SP tlog-checkpoint */
 	ROUTE_N
 };
 

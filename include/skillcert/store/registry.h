@@ -45,6 +45,7 @@ struct registry {
 	int flags;
 	int province;
 	char public_url[256];
+	char origin[256];              /* checkpoint origin (ckpt.h) */
 	char dir[PATH_MAX];
 	char keysdir[PATH_MAX];
 	struct key authority;          /* public part only unless loaded */

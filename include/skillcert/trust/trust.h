@@ -4,11 +4,15 @@
  * (sorted, binary-searchable) and the latest signed tree head.
  *
  * Layout (big-endian):
- *   "SCTB" u8 version(2) u8 pad[3] i64 created (unix seconds)
+ *   "SCTB" u8 version(3) u8 pad[3] i64 created (unix seconds)
+ *   i64 valid_until (unix seconds; version 3, earlier versions are taken
+ *     as created + TRUST_VALID_DEFAULT)
  *   u8 alg u8 len pub   authority key      u8 alg u8 len pub   log key
  *   u32 norgs, each: u16 len org_encode, u16 nkeys, each: kid[8] u16 len orgkey_encode
  *     (version 1, still read, had a u8 nkeys and wrote at most 16)
  *   u8 has_head [sth_encode]
+ *   version 3: u32 len, a C2SP checkpoint note of that head with any
+ *     cosignatures (0: none); u8 nwitnesses, each: u16 len vkey text
  *   u32 nrevoked, each 14 bytes: certno packed[11] u8 reason u16 day (since 2000)
  *   sig[64]  by the authority over "skillcert/trust/v1" || everything before */
 #ifndef SKILLCERT_TRUST_H
@@ -21,8 +25,10 @@
 #include "skillcert/model/keys.h"
 #include "skillcert/model/org.h"
 #include "skillcert/model/sth.h"
+#include "skillcert/model/note.h"
 
-#define TRUST_VERSION 2
+#define TRUST_VERSION 3
+#define TRUST_VALID_DEFAULT (7 * 86400)
 #define TRUST_KEYS_MAX 65535      /* per organization, every key it ever had */
 #define TRUST_REV_LEN 14
 #define TRUST_MAX_BYTES (256u << 20)
@@ -38,6 +44,7 @@ struct trust_org {
 
 struct trust {
 	int64_t created;
+	int64_t valid_until;
 	struct key authority;
 	struct key logkey;
 	struct trust_org *orgs;        /* sorted by code */
@@ -46,11 +53,16 @@ struct trust {
 	size_t nrevs;
 	int has_head;
 	struct sth head;
+	const char *checkpoint;        /* into raw; NULL if none */
+	size_t checkpoint_len;
+	struct note_vkey *witnesses;   /* owned */
+	size_t nwitnesses;
 	struct buf raw;                /* owns the bytes */
 };
 
 /* Writes a bundle in order: begin, then each organization followed by its
- * keys, then the head (NULL: none), then the revocations in number order,
+ * keys, then the head (NULL: none) with its checkpoint note (NULL: none),
+ * then the witnesses, then the revocations in number order,
  * then finish, which signs it with the authority's secret key. Calls
  * return 0, -1 when out of memory; trust_builder_key returns 1 when the
  * organization already has TRUST_KEYS_MAX keys (nothing is dropped
@@ -63,10 +75,15 @@ struct trust_builder {
 	int nkeys;
 };
 int trust_builder_begin(struct trust_builder *b, struct buf *out,
-    int64_t created, const struct key *authority, const struct key *logkey);
+    int64_t created, int64_t valid_until, const struct key *authority,
+    const struct key *logkey);
 int trust_builder_org(struct trust_builder *b, const struct org *o);
 int trust_builder_key(struct trust_builder *b, const struct org_key *k);
-int trust_builder_head(struct trust_builder *b, const struct sth *h);
+int trust_builder_head(struct trust_builder *b, const struct sth *h,
+    const char *checkpoint, size_t checkpoint_len);
+/* At most NOTE_SIGS_MAX witnesses (1 beyond). */
+int trust_builder_witnesses(struct trust_builder *b,
+    const struct note_vkey *w, size_t n);
 int trust_builder_revoked(struct trust_builder *b, const char *certno,
     int reason, int32_t day);
 int trust_builder_finish(struct trust_builder *b, const struct key *authority,
