@@ -196,7 +196,7 @@ srv_page_search(struct srv_ctx *x, const struct http_query *q,
 		lit(x, "<section class=\"v ok\"><div class=\"i\">✓</div>"
 		    "<h1>有效</h1><p>证书已在登记系统中查到</p></section>");
 	lit(x, "<section class=\"card\"><div class=\"who\"><div><div class=\"n\">");
-	esc(x, v.name_full);
+	esc(x, v.name_masked);
 	lit(x, "</div><div class=\"s\">");
 	esc(x, v.id_type);
 	lit(x, " <span class=\"mono\">");
@@ -273,7 +273,7 @@ srv_page_verify(struct srv_ctx *x, const struct http_target *t,
 		lit(x, "/photo\" alt=\"持证人照片\" width=\"84\" height=\"112\">");
 	}
 	lit(x, "<div><div class=\"n\">");
-	esc(x, v.name_masked);
+	esc(x, v.name_full);
 	lit(x, "</div><div class=\"s\">");
 	esc(x, v.id_type);
 	lit(x, " <span class=\"mono\">");
