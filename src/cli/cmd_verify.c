@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "skillcert/base/date.h"
+#include "skillcert/online/online.h"
 #include "skillcert/trust/verify.h"
 #include "skillcert/model/level.h"
 
@@ -14,7 +15,18 @@ struct cmd_verify_args {
 	const char *trust, *online, *pin;
 	const char *input;
 	int strict;
+	struct fetch_opts fo;
 };
+
+/* Seconds (1..300) as milliseconds, or -1. */
+static long
+cmd_verify_ms(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s != '\0' && *end == '\0' && v >= 1 && v <= 300 ? v * 1000 : -1;
+}
 
 static int
 cmd_verify_parse_args(int argc, char **argv, struct cli *c,
@@ -25,6 +37,8 @@ cmd_verify_parse_args(int argc, char **argv, struct cli *c,
 		{ "online", required_argument, NULL, 'O' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "ca", required_argument, NULL, 'C' },
+		{ "timeout", required_argument, NULL, 'T' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
@@ -36,13 +50,24 @@ cmd_verify_parse_args(int argc, char **argv, struct cli *c,
 		case 'O': a->online = optarg; break;
 		case 'p': a->pin = optarg; break;
 		case 's': a->strict = 1; break;
+		case 'C': a->fo.ca = optarg; break;
+		case 'T':
+			if ((a->fo.timeout_ms = cmd_verify_ms(optarg)) <= 0) {
+				err_set(e, ERR_USAGE, "--timeout takes seconds (1..300)");
+				cli_print_error(c, e);
+				return VERDICT_UNKNOWN;
+			}
+			break;
 		case 'h':
 			printf("usage: skillcert verify --trust BUNDLE [--pin AUTHORITY_KEY_ID] "
-			    "[--online URL] [--strict] [--json] INPUT\n\n"
+			    "[--online URL [--ca FILE] [--timeout SECONDS]] [--strict] "
+			    "[--json] INPUT\n\n"
 			    "INPUT: a QR URL, a token, a certificate PDF, or a PNG/JPEG photo "
 			    "of the QR.\nChecks the token, the organization's credential, the "
 			    "signature, the scope,\nthe key's validity and the revocation list; "
-			    "--online also checks the log.\nExit: 0 valid, 1 invalid, 2 revoked, "
+			    "--online also checks the log\n(HTTPS; the system's CA store or "
+			    "--ca): inclusion, consistency with the\nbundle's head and the "
+			    "revocation status, each as a proof.\nExit: 0 valid, 1 invalid, 2 revoked, "
 			    "3 cannot tell (e.g. unknown organization).\nThe bundle's freshness, C2SP "
 			    "checkpoint and witnesses are reported too;\n--strict: a bundle past "
 			    "its valid-until time (or a device clock behind\nits creation) "
@@ -103,7 +128,7 @@ cmd_verify_check(const struct cli *c, const struct cmd_verify_args *a,
 	buf_free(&tok);
 	if (a->online && res->have_cert && (res->verdict == VERDICT_VALID ||
 	    res->verdict == VERDICT_REVOKED))
-		verify_online(t, res, a->online);
+		online_verify(t, res, a->online, &a->fo, NULL);
 	verify_bundle(t, cmd_verify_now(), res);
 	if (a->strict && !res->fresh && res->verdict == VERDICT_VALID)
 		res->verdict = VERDICT_UNKNOWN;

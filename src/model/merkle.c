@@ -74,6 +74,34 @@ merkle_root_of(const uint8_t (*lh)[MERKLE_HASH_LEN], uint64_t n,
 	merkle_hash_node(l, r, out);
 }
 
+int
+merkle_path_of(const uint8_t (*lh)[MERKLE_HASH_LEN], uint64_t n,
+    uint64_t index, uint8_t (*path)[MERKLE_HASH_LEN], size_t *npath)
+{
+	uint64_t lo = 0, hi = n, k;
+	size_t len, i;
+
+	if (index >= n)
+		return -1;
+	/* Walk down from the root; siblings come out root first, and the
+	 * path lists them leaf first. */
+	len = merkle_inclusion_len(index, n);
+	if (len > MERKLE_PROOF_MAX)
+		return -1;
+	for (i = len; hi - lo > 1; i--) {
+		k = merkle_split(hi - lo);
+		if (index < lo + k) {
+			merkle_root_of(lh + lo + k, hi - lo - k, path[i - 1]);
+			hi = lo + k;
+		} else {
+			merkle_root_of(lh + lo, k, path[i - 1]);
+			lo += k;
+		}
+	}
+	*npath = len;
+	return 0;
+}
+
 /* ---- proof shapes, shared by generation and verification ---- */
 
 /* Number of hashes in PATH(index, D[0:size]) (RFC 9162 2.1.3.1). */

@@ -137,6 +137,9 @@ call_route(struct srv_ctx *x, const struct srv_req *rq,
 	case ROUTE_CHECKPOINT:
 		srv_log_checkpoint(x, r);
 		break;
+	case ROUTE_STATUS:
+		srv_log_status(x, t, r);
+		break;
 	}
 }
 

@@ -29,6 +29,7 @@ static const struct {
 	[ROUTE_LOG_LEAVES] =   { "/v1/log/leaves", "log_leaves", 1 },
 	[ROUTE_TRUST] =        { "/v1/trust", "trust", 1 },
 	[ROUTE_CHECKPOINT] =   { "/checkpoint", "checkpoint", 1 },
+	[ROUTE_STATUS] =       { "/v1/status/{no}", "status", 1 },
 };
 
 const char *
@@ -163,6 +164,13 @@ route_path(const char *p, size_t n, struct http_target *t)
 			t->route = ROUTE_LOG_PROOF;
 			t->param = p + 14;
 			t->param_len = n - 14;
+		}
+	}
+	else if (has_prefix(p, n, "/v1/status/", 11)) {
+		if (http_certno_shape(p + 11, n - 11)) {
+			t->route = ROUTE_STATUS;
+			t->param = p + 11;
+			t->param_len = n - 11;
 		}
 	}
 	else if (has_prefix(p, n, "/v1/certificates/", 17)) {

@@ -57,6 +57,17 @@ srv_log_head(struct srv_ctx *x, struct server_response *r)
 		    SRV_CACHE_NO_STORE);
 }
 
+/* The route's number, upper-cased. */
+static void
+log_certno(const struct http_target *t, char no[CERTNO_LEN + 1])
+{
+	memcpy(no, t->param, CERTNO_LEN);
+	no[CERTNO_LEN] = '\0';
+	for (int i = 0; i < CERTNO_LEN; i++)
+		if (no[i] == 's' || no[i] == 'y')
+			no[i] -= 32;
+}
+
 void
 srv_log_proof(struct srv_ctx *x, const struct http_target *t,
     struct server_response *r)
@@ -65,13 +76,23 @@ srv_log_proof(struct srv_ctx *x, const struct http_target *t,
 	struct json j;
 	struct err e;
 
-	memcpy(no, t->param, CERTNO_LEN);
-	no[CERTNO_LEN] = '\0';
-	for (int i = 0; i < CERTNO_LEN; i++)
-		if (no[i] == 's' || no[i] == 'y')
-			no[i] -= 32;
+	log_certno(t, no);
 	if (begin(x, r, &j) == 0)
 		log_answer(x, r, logview_proof(x->reg, x->txn, no, &j, &e), &e,
+		    SRV_CACHE_NO_STORE);
+}
+
+void
+srv_log_status(struct srv_ctx *x, const struct http_target *t,
+    struct server_response *r)
+{
+	char no[CERTNO_LEN + 1];
+	struct json j;
+	struct err e;
+
+	log_certno(t, no);
+	if (begin(x, r, &j) == 0)
+		log_answer(x, r, logview_status(x->reg, x->txn, no, &j, &e), &e,
 		    SRV_CACHE_NO_STORE);
 }
 

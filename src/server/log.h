@@ -5,6 +5,8 @@
 #include "ctx.h"
 
 void srv_log_head(struct srv_ctx *x, struct server_response *r);
+void srv_log_status(struct srv_ctx *x, const struct http_target *t,
+    struct server_response *r);
 void srv_log_proof(struct srv_ctx *x, const struct http_target *t,
     struct server_response *r);
 void srv_log_consistency(struct srv_ctx *x, const struct http_query *q,

@@ -9,6 +9,7 @@
 #include "skillcert/base/hex.h"
 #include "skillcert/model/note.h"
 #include "skillcert/base/date.h"
+#include "skillcert/store/stlist.h"
 
 static void
 json_hex(struct json *j, const char *k, const uint8_t *p, size_t n)
@@ -132,6 +133,55 @@ logview_proof(struct registry *r, MDB_txn *txn, const char *certno,
 			return rc;
 	}
 	json_obj_end(j);
+	return 0;
+}
+
+/* The status list of certno's group as of the latest head, with the
+ * commitment signed together with it and the group's inclusion path. */
+int
+logview_status(struct registry *r, MDB_txn *txn, const char *certno,
+    struct json *j, struct err *e)
+{
+	uint8_t path[MERKLE_PROOF_MAX][MERKLE_HASH_LEN], enc[STATUS_LEN];
+	struct stlist_entry se;
+	struct sth h;
+	size_t np, nb;
+	char group[STATUS_GROUP_LEN + 1], *b64;
+	int rc;
+
+	if ((rc = tlog_latest_head(&r->log, txn, &h, e)) != 0 ||
+	    (rc = stlist_get(r, txn, certno, &se, e)) != 0)
+		return rc;
+	if (se.head.size != h.size)
+		return err_set(e, ERR_NOTFOUND, "no status list signed with the latest "
+		    "tree head");
+	if (merkle_path_of(se.leaves, se.head.ngroups, se.index, path, &np) != 0)
+		return err_set(e, ERR_DB, "the status list is corrupt");
+	nb = STATUS_BYTES(se.bits);
+	if ((b64 = malloc(BASE64_LEN(nb) + 1)) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	base64_encode(se.bitstring, nb, b64);
+	memcpy(group, certno, STATUS_GROUP_LEN);
+	group[STATUS_GROUP_LEN] = '\0';
+	status_encode(&se.head, enc);
+	json_obj_begin(j);
+	json_kstr(j, "certno", certno);
+	json_key(j, "head");
+	head_json(j, &h);
+	json_key(j, "status");
+	json_obj_begin(j);
+	json_kint(j, "tree_size", (int64_t)se.head.size);
+	json_kint(j, "groups", se.head.ngroups);
+	json_hex(j, "root", se.head.root, MERKLE_HASH_LEN);
+	json_hex(j, "encoded", enc, sizeof(enc));
+	json_obj_end(j);
+	json_kstr(j, "group", group);
+	json_kint(j, "index", se.index);
+	json_kint(j, "bits", se.bits);
+	json_kstr(j, "bitstring", b64);
+	path_json(j, path, np);
+	json_obj_end(j);
+	free(b64);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "skillcert/base/endian.h"
 #include "skillcert/store/registry.h"
 #include "skillcert/store/ckpt.h"
+#include "skillcert/store/stlist.h"
 #include "skillcert/model/sha256.h"
 #include "skillcert/base/date.h"
 
@@ -855,7 +856,8 @@ registry_sign_head(struct registry *r, MDB_txn *txn, struct sth *h,
 	if ((rc = tlog_root(&r->log, txn, h->size, h->root, e)) != 0)
 		return rc;
 	if ((rc = sth_sign(h, &r->logkey, e)) != 0 ||
-	    (rc = tlog_put_head(&r->log, txn, h, e)) != 0)
+	    (rc = tlog_put_head(&r->log, txn, h, e)) != 0 ||
+	    (rc = stlist_sign_put(r, txn, h, e)) != 0)
 		return rc;
 	return ckpt_sign_put(r, txn, h, e);
 }

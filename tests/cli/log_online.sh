@@ -45,6 +45,8 @@ check "cacheable" grep -qi '^cache-control: public' "$T/h"
 url=$($SC token --db "$D" "$C1")
 expect_rc "verify --online" 0 $SC verify --trust "$T/served.bundle" --online "$U" "$url"
 check "inclusion checked" contains "$T/out" "[ ok ] log inclusion"
+check "consistency checked" contains "$T/out" "[ ok ] log consistency"
+check "status proven" contains "$T/out" "not revoked as of the head"
 # A revocation after the bundle was exported: offline cannot know, online does.
 mv "$T/keys.away" "$D/keys"
 expect_rc "revoke after export" 0 $SC revoke --db "$D" "$C2" --reason fraud
@@ -52,7 +54,7 @@ url2=$($SC token --db "$D" "$C2")
 expect_rc "offline still says valid" 0 $SC verify --trust "$T/served.bundle" "$url2"
 expect_rc "online says revoked" 2 $SC verify --trust "$T/served.bundle" --online "$U" "$url2"
 check "names the newer revocation" contains "$T/out" "newer than the trust bundle"
-# No server to ask: the offline verdict stands and the report says so.
-expect_rc "online against a dead server" 0 $SC verify --trust "$T/served.bundle" --online http://127.0.0.1:1 "$url"
+# No server to ask: --online asked for a proof and got none: cannot tell.
+expect_rc "online against a dead server" 3 $SC verify --trust "$T/served.bundle" --online http://127.0.0.1:1 "$url"
 check "says it could not tell" contains "$T/out" "[ ?? ] log inclusion"
 finish

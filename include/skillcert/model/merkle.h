@@ -20,6 +20,10 @@ void merkle_hash_node(const uint8_t l[MERKLE_HASH_LEN], const uint8_t r[MERKLE_H
  * (the reference the stored tree is checked against). n = 0 gives SHA-256(""). */
 void merkle_root_of(const uint8_t (*lh)[MERKLE_HASH_LEN], uint64_t n,
     uint8_t out[MERKLE_HASH_LEN]);
+/* PATH(index, lh[0..n)) by the recursive definition (RFC 9162 2.1.3.1),
+ * for trees held in memory: 0, or -1 if index >= n. */
+int merkle_path_of(const uint8_t (*lh)[MERKLE_HASH_LEN], uint64_t n,
+    uint64_t index, uint8_t (*path)[MERKLE_HASH_LEN], size_t *npath);
 /* 0 if the proof is valid, ERR_CRYPTO if not, ERR_INVALID if malformed. */
 int merkle_verify_inclusion(const uint8_t leaf_hash[MERKLE_HASH_LEN], uint64_t index,
     uint64_t size, const uint8_t (*path)[MERKLE_HASH_LEN], size_t npath,

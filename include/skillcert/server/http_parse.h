@@ -33,6 +33,7 @@ enum http_route {
 	ROUTE_LOG_LEAVES,       /* /v1/log/leaves?start=&end= */
 	ROUTE_TRUST,            /* /v1/trust */
 	ROUTE_CHECKPOINT,       /* /checkpoint  C2SP tlog-checkpoint */
+	ROUTE_STATUS,           /* /v1/status/{no} revocation status list */
 	ROUTE_N
 };
 

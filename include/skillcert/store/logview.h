@@ -13,6 +13,11 @@ int logview_head(struct registry *r, MDB_txn *txn, struct json *j, struct err *e
  * leaf, if any) against the latest signed head. */
 int logview_proof(struct registry *r, MDB_txn *txn, const char *certno,
     struct json *j, struct err *e);
+/* The revocation status list of certno's group (stlist.h) as of the
+ * latest head: the head, the signed commitment, the group's index, bits,
+ * base64 bitstring and inclusion path. */
+int logview_status(struct registry *r, MDB_txn *txn, const char *certno,
+    struct json *j, struct err *e);
 int logview_consistency(struct registry *r, MDB_txn *txn, uint64_t from,
     uint64_t to, struct json *j, struct err *e);
 /* Leaves [start, end), at most LOGVIEW_LEAVES_MAX. */

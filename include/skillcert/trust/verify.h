@@ -56,16 +56,4 @@ void verify_bundle(const struct trust *t, int64_t now,
  * extracts the token into out. */
 int verify_extract_token(const char *input, struct buf *out, struct err *e);
 
-/* Fetches BASE/v1/log/proof/CERTNO (plain HTTP: what it returns is
- * signed) and checks the logged issuance is this certificate's bytes, in
- * a tree head signed by the bundle's log key. Adds a check to res; a
- * revocation logged after the bundle turns the verdict to revoked. */
-void verify_online(const struct trust *t, struct verify_result *res,
-    const char *base);
-/* Parses the server's proof JSON (head, issuance leaf, index, path).
- * 0 ok, -1 with why filled. */
-int verify_parse_proof(const char *doc, size_t len, struct sth *h,
-    uint8_t leaf[LOGLEAF_LEN], uint64_t *index,
-    uint8_t (*path)[MERKLE_HASH_LEN], size_t *npath, char *why, size_t cap);
-
 #endif
