@@ -4,36 +4,10 @@
 #include <string.h>
 
 #include "skillcert/store/ckpt.h"
+#include "meta.h"
 
 #define CKPT_SUFFIX "/skillcert-log"
 
-static int
-ckpt_db_err(struct err *e, int rc, const char *what)
-{
-	if (rc == MDB_NOTFOUND)
-		return err_set(e, ERR_NOTFOUND, "%s: not found", what);
-	if (rc == MDB_MAP_FULL)
-		return err_set(e, ERR_FULL, "%s: registry map is full", what);
-	return err_set(e, ERR_DB, "%s: %s", what, mdb_strerror(rc));
-}
-
-static int
-ckpt_meta_put(struct registry *r, MDB_txn *txn, const char *k, const void *v,
-    size_t n, struct err *e)
-{
-	MDB_val key = { strlen(k), (void *)k }, val = { n, (void *)v };
-	int rc = mdb_put(txn, r->meta, &key, &val, 0);
-
-	return rc ? ckpt_db_err(e, rc, k) : 0;
-}
-
-static int
-ckpt_meta_get(struct registry *r, MDB_txn *txn, const char *k, MDB_val *v)
-{
-	MDB_val key = { strlen(k), (void *)k };
-
-	return mdb_get(txn, r->meta, &key, v);
-}
 
 int
 ckpt_origin_from_url(const char *url, char *out, size_t cap)
@@ -60,7 +34,7 @@ ckpt_sign_put(struct registry *r, MDB_txn *txn, const struct sth *h,
 
 	if ((rc = checkpoint_sign(r->origin, h->size, h->root, &r->logkey, &b,
 	    e)) == 0)
-		rc = ckpt_meta_put(r, txn, "checkpoint", b.data, b.len, e);
+		rc = registry_meta_put(r, txn, "checkpoint", 10, b.data, b.len, e);
 	buf_free(&b);
 	return rc;
 }
@@ -72,10 +46,10 @@ ckpt_get(struct registry *r, MDB_txn *txn, const char **p, size_t *n,
 	MDB_val v;
 	int rc;
 
-	if ((rc = ckpt_meta_get(r, txn, "checkpoint", &v)) != 0)
+	if ((rc = registry_meta_get(r, txn, "checkpoint", 10, &v)) != 0)
 		return rc == MDB_NOTFOUND ? err_set(e, ERR_NOTFOUND, "no checkpoint "
 		    "yet: the log's next signed head will have one") :
-		    ckpt_db_err(e, rc, "checkpoint");
+		    registry_db_error(e, rc, "checkpoint");
 	*p = v.mv_data;
 	*n = v.mv_size;
 	return 0;
@@ -128,7 +102,7 @@ ckpt_add_cosignatures(struct registry *r, MDB_txn *txn, const char *note,
 	if (buf_append(&b, p, len) != 0)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	if ((rc = ckpt_merge(&b, &have, &add, added, e)) == 0 && *added > 0)
-		rc = ckpt_meta_put(r, txn, "checkpoint", b.data, b.len, e);
+		rc = registry_meta_put(r, txn, "checkpoint", 10, b.data, b.len, e);
 	buf_free(&b);
 	return rc;
 }
@@ -143,8 +117,8 @@ ckpt_witness_each(struct registry *r, MDB_txn *txn,
 	MDB_val val;
 	int rc;
 
-	if ((rc = ckpt_meta_get(r, txn, "witnesses", &val)) != 0)
-		return rc == MDB_NOTFOUND ? 0 : ckpt_db_err(e, rc, "witnesses");
+	if ((rc = registry_meta_get(r, txn, "witnesses", 9, &val)) != 0)
+		return rc == MDB_NOTFOUND ? 0 : registry_db_error(e, rc, "witnesses");
 	p = val.mv_data;
 	end = p + val.mv_size;
 	for (; p < end; p = nl + 1) {
@@ -206,7 +180,7 @@ ckpt_witness_add(struct registry *r, MDB_txn *txn, const struct note_vkey *v,
 	else if (ckpt_wlist_add(&c, &w) != 0 || w.b.oom)
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 	else
-		rc = ckpt_meta_put(r, txn, "witnesses", w.b.data, w.b.len, e);
+		rc = registry_meta_put(r, txn, "witnesses", 9, w.b.data, w.b.len, e);
 out:
 	buf_free(&w.b);
 	return rc;
@@ -226,7 +200,7 @@ ckpt_witness_remove(struct registry *r, MDB_txn *txn, const char *name,
 	else if (w.b.oom)
 		rc = err_set(e, ERR_NOMEM, "out of memory");
 	else
-		rc = ckpt_meta_put(r, txn, "witnesses", w.b.len ? (void *)w.b.data :
+		rc = registry_meta_put(r, txn, "witnesses", 9, w.b.len ? (void *)w.b.data :
 		    (void *)"", w.b.len, e);
 out:
 	buf_free(&w.b);

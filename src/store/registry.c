@@ -11,6 +11,7 @@
 
 #include "skillcert/base/endian.h"
 #include "skillcert/store/registry.h"
+#include "meta.h"
 #include "skillcert/store/ckpt.h"
 #include "skillcert/store/stlist.h"
 #include "skillcert/model/sha256.h"
@@ -24,16 +25,8 @@
 #define LOG_KEY_FILE "log.key"
 #define PHOTO_MAX (512u << 10)
 
-static int
-db_err(struct err *e, int rc, const char *what)
-{
-	if (rc == MDB_MAP_FULL)
-		return err_set(e, ERR_FULL, "%s: registry map is full (%s)", what,
-		    mdb_strerror(rc));
-	if (rc == MDB_NOTFOUND)
-		return err_set(e, ERR_NOTFOUND, "%s: not found", what);
-	return err_set(e, ERR_DB, "%s: %s", what, mdb_strerror(rc));
-}
+
+#define db_err registry_db_error
 
 static int
 meta_put(struct registry *r, MDB_txn *txn, const char *k, const void *v,

@@ -8,26 +8,8 @@
 #include "skillcert/base/endian.h"
 #include "skillcert/model/certno.h"
 #include "skillcert/store/stlist.h"
+#include "meta.h"
 
-static int
-stlist_db_err(struct err *e, int rc, const char *what)
-{
-	if (rc == MDB_NOTFOUND)
-		return err_set(e, ERR_NOTFOUND, "%s: not found", what);
-	if (rc == MDB_MAP_FULL)
-		return err_set(e, ERR_FULL, "%s: registry map is full", what);
-	return err_set(e, ERR_DB, "%s: %s", what, mdb_strerror(rc));
-}
-
-static int
-stlist_put(struct registry *r, MDB_txn *txn, const void *k, size_t kn,
-    const void *v, size_t n, struct err *e)
-{
-	MDB_val key = { kn, (void *)k }, val = { n, (void *)v };
-	int rc = mdb_put(txn, r->meta, &key, &val, 0);
-
-	return rc ? stlist_db_err(e, rc, "status list") : 0;
-}
 
 /* Sets the bits of the group's revoked numbers in bs; *maxseq is the
  * highest one seen. */
@@ -41,7 +23,7 @@ stlist_scan_revoked(struct registry *r, MDB_txn *txn, const char *group,
 	int rc;
 
 	if ((rc = mdb_cursor_open(txn, r->revoked, &cur)) != 0)
-		return stlist_db_err(e, rc, "revocation list");
+		return registry_db_error(e, rc, "revocation list");
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		const char *no = k.mv_data;
@@ -59,7 +41,7 @@ stlist_scan_revoked(struct registry *r, MDB_txn *txn, const char *group,
 	}
 	mdb_cursor_close(cur);
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 :
-	    stlist_db_err(e, rc, "revocation list");
+	    registry_db_error(e, rc, "revocation list");
 }
 
 /* One group: its bitstring (bs, zeroed again on return), stored if it
@@ -84,7 +66,7 @@ stlist_group(struct registry *r, MDB_txn *txn, const char *group,
 	memcpy(key + 7, group, STATUS_GROUP_LEN);
 	rc = mdb_get(txn, r->meta, &k, &old);
 	if (rc != 0 || old.mv_size != nb + 4 || memcmp(old.mv_data, bs, nb + 4) != 0)
-		rc = stlist_put(r, txn, key, sizeof(key), bs, nb + 4, e);
+		rc = registry_meta_put(r, txn, key, sizeof(key), bs, nb + 4, e);
 	else
 		rc = 0;
 	memset(bs, 0, nb + 4);
@@ -104,7 +86,7 @@ stlist_each_group(struct registry *r, MDB_txn *txn, struct buf *groups,
 		return err_set(e, ERR_NOMEM, "out of memory");
 	if ((mrc = mdb_cursor_open(txn, r->seqs, &cur)) != 0) {
 		free(bs);
-		return stlist_db_err(e, mrc, "sequences");
+		return registry_db_error(e, mrc, "sequences");
 	}
 	rc = 0;
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == 0;
@@ -119,7 +101,7 @@ stlist_each_group(struct registry *r, MDB_txn *txn, struct buf *groups,
 			rc = err_set(e, ERR_NOMEM, "out of memory");
 	}
 	if (rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
-		rc = stlist_db_err(e, mrc, "sequences");
+		rc = registry_db_error(e, mrc, "sequences");
 	mdb_cursor_close(cur);
 	free(bs);
 	return rc;
@@ -144,10 +126,10 @@ stlist_sign_put(struct registry *r, MDB_txn *txn, const struct sth *h,
 	if ((rc = status_sign(&s, h, &r->logkey, e)) != 0)
 		goto out;
 	status_encode(&s, enc);
-	if ((rc = stlist_put(r, txn, "status_head", 11, enc, sizeof(enc), e)) != 0 ||
-	    (rc = stlist_put(r, txn, "status_groups", 13, groups.data, groups.len,
+	if ((rc = registry_meta_put(r, txn, "status_head", 11, enc, sizeof(enc), e)) != 0 ||
+	    (rc = registry_meta_put(r, txn, "status_groups", 13, groups.data, groups.len,
 	    e)) != 0 ||
-	    (rc = stlist_put(r, txn, "status_leaves", 13, leaves.data, leaves.len,
+	    (rc = registry_meta_put(r, txn, "status_leaves", 13, leaves.data, leaves.len,
 	    e)) != 0)
 		goto out;
 out:
@@ -160,13 +142,12 @@ static int
 stlist_get_meta(struct registry *r, MDB_txn *txn, const char *k, size_t kn,
     MDB_val *v, struct err *e)
 {
-	MDB_val key = { kn, (void *)k };
-	int rc = mdb_get(txn, r->meta, &key, v);
+	int rc = registry_meta_get(r, txn, k, kn, v);
 
 	if (rc == MDB_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "no status list signed yet (it is "
 		    "signed with the next tree head)");
-	return rc ? stlist_db_err(e, rc, "status list") : 0;
+	return rc ? registry_db_error(e, rc, "status list") : 0;
 }
 
 /* Binary search of the sorted group table. */
