@@ -68,9 +68,11 @@ log_certno(const struct http_target *t, char no[CERTNO_LEN + 1])
 			no[i] -= 32;
 }
 
-void
-srv_log_proof(struct srv_ctx *x, const struct http_target *t,
-    struct server_response *r)
+/* The routes that answer for one certificate number. */
+static void
+log_per_cert(struct srv_ctx *x, const struct http_target *t,
+    struct server_response *r, int (*view)(struct registry *, MDB_txn *,
+    const char *, struct json *, struct err *))
 {
 	char no[CERTNO_LEN + 1];
 	struct json j;
@@ -78,22 +80,22 @@ srv_log_proof(struct srv_ctx *x, const struct http_target *t,
 
 	log_certno(t, no);
 	if (begin(x, r, &j) == 0)
-		log_answer(x, r, logview_proof(x->reg, x->txn, no, &j, &e), &e,
+		log_answer(x, r, view(x->reg, x->txn, no, &j, &e), &e,
 		    SRV_CACHE_NO_STORE);
+}
+
+void
+srv_log_proof(struct srv_ctx *x, const struct http_target *t,
+    struct server_response *r)
+{
+	log_per_cert(x, t, r, logview_proof);
 }
 
 void
 srv_log_status(struct srv_ctx *x, const struct http_target *t,
     struct server_response *r)
 {
-	char no[CERTNO_LEN + 1];
-	struct json j;
-	struct err e;
-
-	log_certno(t, no);
-	if (begin(x, r, &j) == 0)
-		log_answer(x, r, logview_status(x->reg, x->txn, no, &j, &e), &e,
-		    SRV_CACHE_NO_STORE);
+	log_per_cert(x, t, r, logview_status);
 }
 
 /* A decimal u64 query value, or -1. */
