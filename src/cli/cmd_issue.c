@@ -23,7 +23,8 @@ static const char *
 cmd_issue_name_status(int s)
 {
 	return s == ROW_ISSUED ? "issued" : s == ROW_EXISTING ? "existing" :
-	    s == ROW_REJECTED ? "rejected" : "not-issued";
+	    s == ROW_REJECTED ? "rejected" : s == ROW_FAILED ?
+	    "failed-assessment" : "not-issued";
 }
 
 static void
@@ -166,6 +167,8 @@ cmd_issue_print_json(const struct cmd_issue_args *a,
 	json_kint(&d.j, "issued", (int64_t)res->issued);
 	json_kint(&d.j, "existing", (int64_t)res->existing);
 	json_kint(&d.j, "rejected", (int64_t)res->rejected);
+	json_kint(&d.j, "assessed", (int64_t)res->assessed);
+	json_kint(&d.j, "passed", (int64_t)res->passed);
 	if (a->rejects && res->rejected)
 		json_kstr(&d.j, "rejects_file", a->rejects);
 	if (rc)
@@ -195,6 +198,9 @@ cmd_issue_print_text(const struct cli *c, const struct cmd_issue_args *a,
 		if (row->status == ROW_REJECTED)
 			fprintf(stderr, "%s: line %d: %s\n", a->o.roster_path, row->line,
 			    row->msg);
+		else if (!c->quiet && row->status == ROW_FAILED)
+			printf("%s  %s\n", cmd_issue_name_status(row->status),
+			    row->name);
 		else if (!c->quiet && row->certno[0])
 			printf("%-8s %s  %s%s%s\n", cmd_issue_name_status(row->status),
 			    row->certno, row->name, row->replaced[0] ? "  replaces " : "",
@@ -207,6 +213,9 @@ cmd_issue_print_text(const struct cli *c, const struct cmd_issue_args *a,
 		    res->batch, res->issued, res->existing, res->rejected,
 		    a->o.dry_run ? " (dry run: nothing stored)" : "",
 		    res->rejected ? " (see rejects file)" : "");
+	if (rc == 0 && !c->quiet)
+		printf("batch %s: %zu assessed, %zu passed\n", res->batch,
+		    res->assessed, res->passed);
 }
 
 /* --pdf: the render command itself, read-only, on the batch just stored;
