@@ -152,7 +152,9 @@ org_encode(const struct org *o, struct buf *out)
 	buf_append_u64(out, (uint64_t)o->created);
 	buf_append_u64(out, (uint64_t)o->changed);
 	buf_append_str16(out, o->note);
-	buf_append_u32(out, (uint32_t)o->region);
+	/* A record filed without one (older callers) gets its province. */
+	buf_append_u32(out, (uint32_t)(o->region ? o->region :
+	    orgcode_province(o->code) * 10000));
 	buf_append_str16(out, o->history);
 	return out->oom ? -1 : 0;
 }
