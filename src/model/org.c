@@ -251,6 +251,9 @@ org_set_region(const struct catalog *cat, struct org *o, int region,
 	if (!catalog_region_within(cat, region, prov))
 		return err_set(e, ERR_INVALID, "region %06d is not inside province "
 		    "%02d of organization %s", region, prov, o->code);
+	if (reason != NULL && region == o->region)
+		return err_set(e, ERR_EXISTS, "%s is already filed in region %06d",
+		    o->code, region);
 	if (reason != NULL) {
 		if (strchr(reason, '\n') || strlen(reason) > 300)
 			return err_set(e, ERR_USAGE, "--reason must be one line of "

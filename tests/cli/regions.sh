@@ -38,6 +38,8 @@ expect_rc "set-region to another province" 1 $SC org set-region --db "$D" S00003
   --region 510100 --reason x
 expect_rc "set-region" 0 $SC org set-region --db "$D" S000036000002 --region 360400 \
   --reason "迁址九江" --quiet
+expect_rc "set-region to where it is" 67 $SC org set-region --db "$D" S000036000002 \
+  --region 360400 --reason again
 expect_rc "show after" 0 $SC org show --db "$D" S000036000002 --json
 check "new region" contains "$T/out" '"region_code":"360400","region_name":"九江市"'
 check "history with reason" grep -q '"region_history":"[0-9-]* 360100->360400 迁址九江"' "$T/out"
