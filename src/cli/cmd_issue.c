@@ -23,7 +23,8 @@ static const char *
 cmd_issue_name_status(int s)
 {
 	return s == ROW_ISSUED ? "issued" : s == ROW_EXISTING ? "existing" :
-	    s == ROW_REJECTED ? "rejected" : "not-issued";
+	    s == ROW_REJECTED ? "rejected" : s == ROW_FAILED ?
+	    "failed-assessment" : "not-issued";
 }
 
 static void
@@ -35,7 +36,10 @@ cmd_issue_print_usage(void)
 	    "       [--name-change REASON]\n\n"
 	    "Roster columns: 姓名 证件类型 证件号码 职业 工种 等级 评价方式 "
 	    "考核日期 照片 工作单位\n(or name id_type id_number occupation "
-	    "trade level method assessed_on photo employer).\nEvery row is "
+	    "trade level method assessed_on photo employer),\nand optionally "
+	    "结果 (result): 合格/不合格 or pass/fail, default 合格; a failed\n"
+	    "candidate gets no number, the batch counts assessed and passed.\n"
+	    "Every row is "
 	    "checked first; if any fails nothing is issued (exit 1) unless\n"
 	    "--partial, which issues the good rows and writes the others with "
 	    "reasons\nto FILE (default ROSTER.rejects.csv). Re-running the same "
@@ -166,6 +170,8 @@ cmd_issue_print_json(const struct cmd_issue_args *a,
 	json_kint(&d.j, "issued", (int64_t)res->issued);
 	json_kint(&d.j, "existing", (int64_t)res->existing);
 	json_kint(&d.j, "rejected", (int64_t)res->rejected);
+	json_kint(&d.j, "assessed", (int64_t)res->assessed);
+	json_kint(&d.j, "passed", (int64_t)res->passed);
 	if (a->rejects && res->rejected)
 		json_kstr(&d.j, "rejects_file", a->rejects);
 	if (rc)
@@ -195,6 +201,9 @@ cmd_issue_print_text(const struct cli *c, const struct cmd_issue_args *a,
 		if (row->status == ROW_REJECTED)
 			fprintf(stderr, "%s: line %d: %s\n", a->o.roster_path, row->line,
 			    row->msg);
+		else if (!c->quiet && row->status == ROW_FAILED)
+			printf("%s  %s\n", cmd_issue_name_status(row->status),
+			    row->name);
 		else if (!c->quiet && row->certno[0])
 			printf("%-8s %s  %s%s%s\n", cmd_issue_name_status(row->status),
 			    row->certno, row->name, row->replaced[0] ? "  replaces " : "",
@@ -207,6 +216,9 @@ cmd_issue_print_text(const struct cli *c, const struct cmd_issue_args *a,
 		    res->batch, res->issued, res->existing, res->rejected,
 		    a->o.dry_run ? " (dry run: nothing stored)" : "",
 		    res->rejected ? " (see rejects file)" : "");
+	if (rc == 0 && !c->quiet)
+		printf("batch %s: %zu assessed, %zu passed\n", res->batch,
+		    res->assessed, res->passed);
 }
 
 /* --pdf: the render command itself, read-only, on the batch just stored;

@@ -12,7 +12,7 @@
 struct cmd_org_args {
 	const char *verb;
 	const char *target;      /* the CODE operand, else --code */
-	const char *code, *name, *scope, *note, *kid;
+	const char *code, *name, *scope, *note, *kid, *region, *reason;
 	int32_t from, to, compromised, today;
 	int alg;
 };
@@ -27,7 +27,9 @@ static void
 cmd_org_print_usage(void)
 {
 	printf("usage: skillcert org add --code CODE --name NAME --scope SCOPE\n"
-	    "                         [--valid-from DATE] [--valid-to DATE] [--alg ed25519|sm2]\n"
+	    "                         [--region REGION] [--valid-from DATE] [--valid-to DATE]\n"
+	    "                         [--alg ed25519|sm2]\n"
+	    "       skillcert org set-region CODE --region REGION --reason TEXT\n"
 	    "       skillcert org list\n"
 	    "       skillcert org show CODE\n"
 	    "       skillcert org suspend CODE [--note TEXT]\n"
@@ -37,6 +39,8 @@ cmd_org_print_usage(void)
 	    "CODE is S|Y + 4-digit body + 2-digit province + 6-digit site, e.g.\n"
 	    "S000036000001 (the first 13 characters of its certificate numbers).\n"
 	    "SCOPE lists occupations and levels: '养老护理员:5-1,育婴员:5-3'.\n"
+	    "REGION is the GB/T 2260 code of its prefecture or county (e.g. 360100\n"
+	    "南昌市), inside the code's province; default the province itself.\n"
 	    "The filing runs from --valid-from (default today) to --valid-to\n"
 	    "(default three years on). The organization's key is generated here,\n"
 	    "written 0600 under KEYS/orgs/, and certified by the authority key.\n");
@@ -56,6 +60,8 @@ cmd_org_parse_args(int argc, char **argv, struct cli *c, struct cmd_org_args *a,
 		{ "note", required_argument, NULL, 'N' },
 		{ "kid", required_argument, NULL, 'k' },
 		{ "from", required_argument, NULL, 'F' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "reason", required_argument, NULL, 'R' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
@@ -71,6 +77,8 @@ cmd_org_parse_args(int argc, char **argv, struct cli *c, struct cmd_org_args *a,
 		case 's': a->scope = optarg; break;
 		case 'N': a->note = optarg; break;
 		case 'k': a->kid = optarg; break;
+		case 'r': a->region = optarg; break;
+		case 'R': a->reason = optarg; break;
 		case 'a':
 			if ((a->alg = key_alg_parse(optarg)) == 0) {
 				err_set(e, ERR_USAGE, "--alg must be ed25519 or sm2");
@@ -97,6 +105,21 @@ cmd_org_parse_args(int argc, char **argv, struct cli *c, struct cmd_org_args *a,
 	return CLI_RUN;
 }
 
+/* The filed region: code, name, and its change history. */
+static void
+cmd_org_write_json_region(struct json *j, struct registry *r,
+    const struct org *o)
+{
+	char code[8];
+	const char *name = catalog_region_name(&r->cat, o->region);
+
+	snprintf(code, sizeof(code), "%06d", (int)o->region);
+	json_kstr(j, "region_code", code);
+	json_kstr(j, "region_name", name ? name : "");
+	if (o->history[0])
+		json_kstr(j, "region_history", o->history);
+}
+
 static void
 cmd_org_write_json(struct json *j, struct registry *r, const struct org *o)
 {
@@ -114,6 +137,7 @@ cmd_org_write_json(struct json *j, struct registry *r, const struct org *o)
 	json_kstr(j, "type", o->type == 'Y' ? "Y" : "S");
 	json_kint(j, "province", orgcode_province(o->code));
 	json_kstr(j, "region", region);
+	cmd_org_write_json_region(j, r, o);
 	json_kstr(j, "scope", (char *)sc.data);
 	json_kstr(j, "status", org_status_name(o->status));
 	json_kstr(j, "valid_from", d1);
@@ -131,14 +155,17 @@ cmd_org_print_row(const struct org *o, void *arg)
 {
 	const struct cmd_org_list *l = arg;
 	struct buf sc = BUF_INIT;
+	const char *rname;
 
 	if (l->j) {
 		cmd_org_write_json(l->j, l->r, o);
 		return 0;
 	}
+	rname = catalog_region_name(&l->r->cat, o->region);
 	org_scope_format(&l->r->cat, o, &sc);
-	printf("%s  %c  %-9s  %s  [%s]\n", o->code, o->type,
-	    org_status_name(o->status), o->name, (char *)sc.data);
+	printf("%s  %c  %-9s  %s  [%s]  %06d %s\n", o->code, o->type,
+	    org_status_name(o->status), o->name, (char *)sc.data,
+	    (int)o->region, rname ? rname : "?");
 	buf_free(&sc);
 	return 0;
 }
@@ -193,6 +220,20 @@ cmd_org_list(const struct cli *c, struct registry *r, MDB_txn *txn,
 	return rc;
 }
 
+static void
+cmd_org_print_history(const struct org *o)
+{
+	const char *p = o->history;
+
+	if (*p)
+		printf("  region history:\n");
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		printf("    %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static int
 cmd_org_show(const struct cli *c, struct registry *r, MDB_txn *txn,
     const struct org *o, struct err *e)
@@ -203,6 +244,7 @@ cmd_org_show(const struct cli *c, struct registry *r, MDB_txn *txn,
 
 	if (!c->json) {
 		cmd_org_print_row(o, &l);
+		cmd_org_print_history(o);
 		return registry_each_orgkey(r, txn, o->code, cmd_org_print_key, NULL, e);
 	}
 	cli_begin_doc(&d);
@@ -216,6 +258,36 @@ cmd_org_show(const struct cli *c, struct registry *r, MDB_txn *txn,
 	json_obj_end(&d.j);
 	cli_print_doc(&d);
 	return rc;
+}
+
+/* --region REGION checked and set on o; a reason records the change. */
+static int
+cmd_org_parse_region(struct registry *r, const struct cmd_org_args *a,
+    struct org *o, const char *reason, struct err *e)
+{
+	int code;
+
+	if (strlen(a->region) != 6 ||
+	    (code = catalog_region_code_parse(a->region)) < 0)
+		return err_set(e, ERR_USAGE, "--region '%s' is not a six-digit "
+		    "GB/T 2260 code (e.g. 360100)", a->region);
+	return org_set_region(&r->cat, o, code, reason, a->today, e);
+}
+
+/* set-region: a new region with its reason, kept in the history. */
+static int
+cmd_org_set_region(struct registry *r, MDB_txn *txn,
+    const struct cmd_org_args *a, struct org *o, struct err *e)
+{
+	int rc;
+
+	if (!a->region || !a->reason || !a->reason[0])
+		return err_set(e, ERR_USAGE, "org set-region needs --region CODE "
+		    "and --reason TEXT");
+	if ((rc = cmd_org_parse_region(r, a, o, a->reason, e)) != 0)
+		return rc;
+	o->changed = (int64_t)time(NULL);
+	return registry_put_org(r, txn, o, e);
 }
 
 /* Files a new organization with a new key, certified by the authority. */
@@ -245,6 +317,9 @@ cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
 	o->valid_to = a->to ? a->to : o->valid_from + 3 * 365;
 	if (o->valid_to < o->valid_from)
 		return err_set(e, ERR_USAGE, "--valid-to is before --valid-from");
+	o->region = orgcode_province(o->code) * 10000;
+	if (a->region && (rc = cmd_org_parse_region(r, a, o, NULL, e)) != 0)
+		return rc;
 	o->status = ORG_ACTIVE;
 	o->created = o->changed = (int64_t)time(NULL);
 	if ((rc = cli_read_passphrase(c, 1, &pass, e)) != 0 ||
@@ -330,6 +405,8 @@ cmd_org_run_verb(struct cli *c, struct registry *r, MDB_txn *txn,
 		return cmd_org_show(c, r, txn, o, e);
 	if (strcmp(a->verb, "suspend") == 0 || strcmp(a->verb, "resume") == 0)
 		return cmd_org_set_status(r, txn, a, o, e);
+	if (strcmp(a->verb, "set-region") == 0)
+		return cmd_org_set_region(r, txn, a, o, e);
 	if (strcmp(a->verb, "rekey") == 0)
 		return cmd_org_rekey(c, r, txn, a, o, e);
 	if (strcmp(a->verb, "compromise") == 0)

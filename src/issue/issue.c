@@ -110,6 +110,16 @@ issue_reject_row(struct issue_run *run, size_t i, struct pending *p,
 	return 0;
 }
 
+/* Reports roster row i as failed at assessment (结果 不合格): counted,
+ * never numbered, its pending slot p dropped. */
+static int
+issue_fail_row(struct issue_run *run, size_t i, struct pending *p)
+{
+	run->res->rows[i].status = ROW_FAILED;
+	buf_free(&p->photo);
+	return 0;
+}
+
 /* Upper-cases and checks a non-GB11643 document number. */
 static int
 issue_check_other_id(char *s, struct err *e)
@@ -818,6 +828,13 @@ issue_take_row(struct issue_run *run, size_t i, struct err *e)
 	err_clear(&re);
 	if (issue_check_row(run, row, p, &field, &re) != 0)
 		return issue_reject_row(run, i, p, field, &re);
+	if ((rc = roster_result_parse(row->f[RC_RESULT])) != 1) {
+		if (rc == 0)
+			return issue_fail_row(run, i, p);
+		err_set(&re, ERR_INVALID, "'%s' is not 合格 or 不合格 (pass or "
+		    "fail)", row->f[RC_RESULT]);
+		return issue_reject_row(run, i, p, roster_col_name(RC_RESULT), &re);
+	}
 	/* A re-run of this batch: report the number already given. */
 	il = (size_t)snprintf(p->bkey, sizeof(p->bkey), "%s", run->res->batch) +
 	    1;
@@ -854,15 +871,22 @@ issue_take_row(struct issue_run *run, size_t i, struct err *e)
 	return 0;
 }
 
-/* Counts the rejected rows: unless --partial, one is enough to stop. */
+/* Counts the rejected rows (unless --partial, one is enough to stop),
+ * the assessed and the passed. */
 static int
 issue_count_rejected(struct issue_run *run, struct err *e)
 {
 	struct issue_result *res = run->res;
 
-	for (size_t i = 0; i < res->nrows; i++)
-		if (res->rows[i].status == ROW_REJECTED)
+	for (size_t i = 0; i < res->nrows; i++) {
+		int st = res->rows[i].status;
+		if (st == ROW_REJECTED)
 			res->rejected++;
+		else
+			res->assessed++;
+		if (st == ROW_PENDING || st == ROW_EXISTING)
+			res->passed++;
+	}
 	if (res->rejected && !run->o->partial) {
 		for (size_t i = 0; i < res->nrows; i++)
 			if (res->rows[i].status == ROW_PENDING)
@@ -912,6 +936,22 @@ issue_store_row(struct issue_run *run, size_t i, struct err *e)
 	return 0;
 }
 
+/* The batch's assessed and passed, beside its certificates. */
+static int
+issue_put_stats(struct issue_run *run, struct err *e)
+{
+	struct batch_stats bs;
+
+	memset(&bs, 0, sizeof(bs));
+	snprintf(bs.org, sizeof(bs.org), "%s", run->org.code);
+	snprintf(bs.batch, sizeof(bs.batch), "%s", run->res->batch);
+	bs.assessed = (uint32_t)run->res->assessed;
+	bs.passed = (uint32_t)run->res->passed;
+	bs.day = run->today;
+	bs.time = run->now;
+	return registry_put_batch_stats(run->r, run->txn, &bs, e);
+}
+
 /* Pass 2: stores each certificate as soon as it is signed (in roster
  * order) after the numbers taken, then signs a tree head. */
 static int
@@ -936,7 +976,8 @@ issue_store_rows(struct issue_run *run, struct err *e)
 		if ((rc = issue_store_row(run, i, e)) != 0)
 			return rc;
 	run->signing = 0;
-	if ((rc = issue_finish_signing(sg, 0, e)) != 0)
+	if ((rc = issue_finish_signing(sg, 0, e)) != 0 ||
+	    (rc = issue_put_stats(run, e)) != 0)
 		return rc;
 	if (run->res->issued && (rc = registry_sign_head(run->r, run->txn,
 	    &run->res->head, e)) != 0)

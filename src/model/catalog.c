@@ -13,7 +13,8 @@
 static const char *kind_names[CAT_NKINDS] = {
 	"occupations", "methods", "idtypes", "brands", "regions"
 };
-static const int kind_nfields[CAT_NKINDS] = { 5, 2, 3, 4, 2 };
+/* regions: code,name,parent; the old code,name file is read too. */
+static const int kind_nfields[CAT_NKINDS] = { 5, 2, 3, 4, 3 };
 
 const char *
 catalog_kind_name(int kind)
@@ -96,7 +97,6 @@ catalog_add_occupation(struct catalog *c, char **f, int line, struct err *e)
 	return 0;
 }
 
-/* code, name (and for ID types the check): methods, idtypes, regions */
 /* An ID type's check column: rules separated by '|' ("gb11643": the
  * 18-character number with its check character; "latin-names": names as
  * foreign documents print them). */
@@ -125,15 +125,14 @@ catalog_idtype_flags(const char *s, int line, int *flags, struct err *e)
 	return 0;
 }
 
+/* code, name (and for ID types the check): methods, idtypes */
 static int
 catalog_add_named(struct catalog *c, int kind, char **f, int line,
     struct err *e)
 {
 	struct named nm;
-	struct named **arr = kind == CAT_METHODS ? &c->methods :
-	    kind == CAT_IDTYPES ? &c->idtypes : &c->regions;
-	size_t *cnt = kind == CAT_METHODS ? &c->nmethods :
-	    kind == CAT_IDTYPES ? &c->nidtypes : &c->nregions;
+	struct named **arr = kind == CAT_METHODS ? &c->methods : &c->idtypes;
+	size_t *cnt = kind == CAT_METHODS ? &c->nmethods : &c->nidtypes;
 	char *end;
 	void *p;
 	int rc;
@@ -157,6 +156,76 @@ catalog_add_named(struct catalog *c, int kind, char **f, int line,
 		return err_set(e, ERR_NOMEM, "out of memory");
 	*arr = p;
 	(*arr)[(*cnt)++] = nm;
+	return 0;
+}
+
+int
+catalog_region_code_parse(const char *s)
+{
+	size_t n = strlen(s);
+	int code = 0;
+
+	if ((n != 2 && n != 6) || strspn(s, "0123456789") != n)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		code = code * 10 + (s[i] - '0');
+	if (n == 2)
+		code *= 10000;
+	return code / 10000 >= 11 ? code : -1;
+}
+
+/* code, name[, parent]: parent -1 until catalog_link_regions fills it. */
+static int
+catalog_add_region(struct catalog *c, char **f, size_t nf, int line,
+    struct err *e)
+{
+	struct region rg;
+	void *p;
+	int rc;
+
+	memset(&rg, 0, sizeof(rg));
+	if ((rg.code = catalog_region_code_parse(f[0])) < 0)
+		return err_set(e, ERR_INVALID, "line %d: region code '%s' is not "
+		    "six digits (GB/T 2260) or a two-digit province", line, f[0]);
+	rg.parent = -1;
+	if (nf > 2 && f[2][0] && (rg.parent = catalog_region_code_parse(f[2])) < 0)
+		return err_set(e, ERR_INVALID, "line %d: parent '%s' is not a "
+		    "region code", line, f[2]);
+	if (rg.code % 10000 == 0)
+		rg.parent = 0;
+	if ((rc = catalog_copy_field(rg.name, sizeof(rg.name), f[1], line,
+	    "name", e)) != 0)
+		return rc;
+	if (catalog_region_by_code(c, rg.code) != NULL)
+		return err_set(e, ERR_INVALID, "line %d: region %06d listed twice",
+		    line, rg.code);
+	if ((p = realloc(c->regions, (c->nregions + 1) * sizeof(rg))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	c->regions = p;
+	c->regions[c->nregions++] = rg;
+	return 0;
+}
+
+/* Default parents (the prefecture above a county when listed, else the
+ * province); every parent must be listed and in the same province. */
+static int
+catalog_link_regions(struct catalog *c, struct err *e)
+{
+	for (size_t i = 0; i < c->nregions; i++) {
+		struct region *rg = &c->regions[i];
+		int prov = rg->code / 10000 * 10000, pref = rg->code / 100 * 100;
+
+		if (rg->parent == -1)
+			rg->parent = rg->code % 100 != 0 &&
+			    catalog_region_by_code(c, pref) ? pref : prov;
+		if (rg->parent == 0)
+			continue;
+		if (rg->parent == rg->code || rg->parent / 10000 * 10000 != prov ||
+		    catalog_region_by_code(c, rg->parent) == NULL)
+			return err_set(e, ERR_INVALID, "regions: %06d %s: parent "
+			    "%06d is not a listed region of its province", rg->code,
+			    rg->name, rg->parent);
+	}
 	return 0;
 }
 
@@ -188,16 +257,20 @@ catalog_add_brand(struct catalog *c, char **f, int line, struct err *e)
 }
 
 static int
-catalog_add_row(struct catalog *c, int kind, char **f, int line,
+catalog_add_row(struct catalog *c, int kind, const struct csv_record *rec,
     struct err *e)
 {
+	char **f = rec->field;
+	int line = rec->line;
+
 	switch (kind) {
 	case CAT_OCCUPATIONS:
 		return catalog_add_occupation(c, f, line, e);
 	case CAT_METHODS:
 	case CAT_IDTYPES:
-	case CAT_REGIONS:
 		return catalog_add_named(c, kind, f, line, e);
+	case CAT_REGIONS:
+		return catalog_add_region(c, f, rec->n, line, e);
 	case CAT_BRANDS:
 		return catalog_add_brand(c, f, line, e);
 	}
@@ -241,31 +314,34 @@ catalog_read(struct catalog *c, int kind, char *text, size_t n,
 {
 	struct csv_reader rd;
 	struct csv_record rec;
-	int header = 0, st, rc = 0;
+	int header = 0, st, rc = 0, want = kind_nfields[kind];
 
 	csv_reader_init(&rd, text, n);
 	rd.comment = '#';
 	while ((st = csv_next_record(&rd, &rec)) == CSV_RECORD) {
 		if (rec.n == 1 && rec.field[0][0] == '\0')
 			continue;
-		if (rec.n != (size_t)kind_nfields[kind]) {
+		if (!header && kind == CAT_REGIONS && rec.n == 2)
+			want = 2; /* the old shape: code,name */
+		if (rec.n != (size_t)want) {
 			rc = err_set(e, ERR_INVALID, "%s line %d: %zu fields, "
 			    "expected %d", kind_names[kind], rec.line, rec.n,
-			    kind_nfields[kind]);
+			    want);
 			break;
 		}
 		if (!header) {
 			header = 1; /* column names */
 			continue;
 		}
-		if ((rc = catalog_add_row(c, kind, rec.field, rec.line,
-		    e)) != 0) {
+		if ((rc = catalog_add_row(c, kind, &rec, e)) != 0) {
 			err_prefix(e, "%s ", kind_names[kind]);
 			break;
 		}
 	}
 	if (rc == 0 && st != CSV_END)
 		rc = catalog_csv_error(&rd, kind, st, e);
+	if (rc == 0 && kind == CAT_REGIONS)
+		rc = catalog_link_regions(c, e);
 	csv_reader_free(&rd);
 	return rc;
 }
@@ -372,12 +448,45 @@ catalog_idtype_by_code(const struct catalog *c, int code)
 	return catalog_find_code(c->idtypes, c->nidtypes, code);
 }
 
-const char *
-catalog_region_name(const struct catalog *c, int province)
+const struct region *
+catalog_region_by_code(const struct catalog *c, int code)
 {
-	const struct named *n = catalog_find_code(c->regions, c->nregions,
-	    province);
-	return n ? n->name : NULL;
+	if (code > 0 && code < 100)
+		code *= 10000;
+	for (size_t i = 0; i < c->nregions; i++)
+		if (c->regions[i].code == code)
+			return &c->regions[i];
+	return NULL;
+}
+
+const char *
+catalog_region_name(const struct catalog *c, int code)
+{
+	const struct region *rg = catalog_region_by_code(c, code);
+
+	return rg ? rg->name : NULL;
+}
+
+const struct region *
+catalog_region_parent(const struct catalog *c, const struct region *r)
+{
+	return r && r->parent ? catalog_region_by_code(c, r->parent) : NULL;
+}
+
+int
+catalog_region_within(const struct catalog *c, int code, int outer)
+{
+	const struct region *rg = catalog_region_by_code(c, code);
+
+	if (outer > 0 && outer < 100)
+		outer *= 10000;
+	/* Three levels at most; the bound guards a cycle all the same. */
+	for (int depth = 0; rg != NULL && depth < 8; depth++) {
+		if (rg->code == outer)
+			return 1;
+		rg = catalog_region_parent(c, rg);
+	}
+	return 0;
 }
 
 const struct brand_rule *

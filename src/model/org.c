@@ -8,7 +8,9 @@
 #include "skillcert/base/date.h"
 #include "skillcert/model/level.h"
 
-#define ORG_VERSION 1
+#define ORG_VERSION 2            /* 2: region and its history */
+#define ORG_VERSION_V1 1
+#define ORGKEY_VERSION 1
 #define ORG_CRED_CTX "skillcert/org/v1"
 
 /* Operators type the list separator as ',' or as the full-width '，' or
@@ -150,7 +152,28 @@ org_encode(const struct org *o, struct buf *out)
 	buf_append_u64(out, (uint64_t)o->created);
 	buf_append_u64(out, (uint64_t)o->changed);
 	buf_append_str16(out, o->note);
+	/* A record filed without one (older callers) gets its province. */
+	buf_append_u32(out, (uint32_t)(o->region ? o->region :
+	    orgcode_province(o->code) * 10000));
+	buf_append_str16(out, o->history);
 	return out->oom ? -1 : 0;
+}
+
+/* Version 2's tail; a version 1 record is filed with its province. */
+static int
+org_decode_region(struct rd *r, uint8_t ver, struct org *o)
+{
+	uint32_t rg;
+
+	if (ver == ORG_VERSION_V1) {
+		o->region = orgcode_province(o->code) * 10000;
+		return 0;
+	}
+	if (rd_u32(r, &rg) != 0 || rg > 999999 ||
+	    rd_str16(r, o->history, sizeof(o->history)) != 0)
+		return -1;
+	o->region = (int32_t)rg;
+	return 0;
 }
 
 int
@@ -162,7 +185,7 @@ org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e)
 	uint64_t c1, c2;
 
 	memset(o, 0, sizeof(*o));
-	if (rd_u8(&r, &ver) != 0 || ver != ORG_VERSION ||
+	if (rd_u8(&r, &ver) != 0 || (ver != ORG_VERSION && ver != ORG_VERSION_V1) ||
 	    rd_bytes(&r, o->code, ORGCODE_LEN) != 0 || rd_u8(&r, &type) != 0 ||
 	    rd_str16(&r, o->name, sizeof(o->name)) != 0 ||
 	    rd_u32(&r, &vf) != 0 || rd_u32(&r, &vt) != 0 || rd_u8(&r, &ns) != 0 ||
@@ -181,7 +204,8 @@ org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e)
 			return err_set(e, ERR_DB, "organization scope is corrupt");
 	if (rd_u8(&r, &st) != 0 || rd_bytes(&r, o->kid, KEY_ID_LEN) != 0 ||
 	    rd_u64(&r, &c1) != 0 || rd_u64(&r, &c2) != 0 ||
-	    rd_str16(&r, o->note, sizeof(o->note)) != 0 || r.p != r.end)
+	    rd_str16(&r, o->note, sizeof(o->note)) != 0 ||
+	    org_decode_region(&r, ver, o) != 0 || r.p != r.end)
 		return err_set(e, ERR_DB, "organization record is corrupt");
 	o->status = st;
 	o->created = (int64_t)c1;
@@ -189,11 +213,65 @@ org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e)
 	return 0;
 }
 
+/* Appends line to o->history, dropping the oldest lines to make room. */
+static void
+org_history_append(struct org *o, const char *line)
+{
+	size_t need = strlen(line) + 1, have = strlen(o->history);
+	char *nl;
+
+	while (have && have + need >= sizeof(o->history)) {
+		if ((nl = strchr(o->history, '\n')) == NULL) {
+			o->history[0] = '\0';
+			break;
+		}
+		memmove(o->history, nl + 1, strlen(nl + 1) + 1);
+		have = strlen(o->history);
+	}
+	if (need >= sizeof(o->history))
+		return;
+	if (have)
+		strcat(o->history, "\n");
+	strcat(o->history, line);
+}
+
+int
+org_set_region(const struct catalog *cat, struct org *o, int region,
+    const char *reason, int32_t today, struct err *e)
+{
+	char d[11], line[400];
+	int prov = orgcode_province(o->code);
+
+	if (region < 110000 || region > 999999)
+		return err_set(e, ERR_USAGE, "--region must be a six-digit GB/T "
+		    "2260 code, e.g. 360100");
+	if (catalog_region_by_code(cat, region) == NULL)
+		return err_set(e, ERR_INVALID, "region %06d is not in the region "
+		    "catalog", region);
+	if (!catalog_region_within(cat, region, prov))
+		return err_set(e, ERR_INVALID, "region %06d is not inside province "
+		    "%02d of organization %s", region, prov, o->code);
+	if (reason != NULL && region == o->region)
+		return err_set(e, ERR_EXISTS, "%s is already filed in region %06d",
+		    o->code, region);
+	if (reason != NULL) {
+		if (strchr(reason, '\n') || strlen(reason) > 300)
+			return err_set(e, ERR_USAGE, "--reason must be one line of "
+			    "at most 300 bytes");
+		date_format_iso(today, d);
+		snprintf(line, sizeof(line), "%s %06d->%06d %s", d, (int)o->region,
+		    region, reason);
+		org_history_append(o, line);
+	}
+	o->region = region;
+	return 0;
+}
+
 int
 orgkey_encode(const struct org_key *k, struct buf *out)
 {
 	buf_reset(out);
-	buf_append_byte(out, ORG_VERSION);
+	buf_append_byte(out, ORGKEY_VERSION);
 	buf_append_byte(out, (uint8_t)k->alg);
 	buf_append_byte(out, (uint8_t)k->status);
 	buf_append_byte(out, (uint8_t)k->publen);
@@ -221,7 +299,7 @@ orgkey_decode(const uint8_t *p, size_t n, struct org_key *k, struct err *e)
 	memset(k, 0, sizeof(*k));
 	memcpy(k->org, org, sizeof(org));
 	memcpy(k->kid, kid, sizeof(kid));
-	if (rd_u8(&r, &ver) != 0 || ver != ORG_VERSION || rd_u8(&r, &alg) != 0 ||
+	if (rd_u8(&r, &ver) != 0 || ver != ORGKEY_VERSION || rd_u8(&r, &alg) != 0 ||
 	    rd_u8(&r, &st) != 0 || rd_u8(&r, &pl) != 0 || pl > KEY_PUB_MAX ||
 	    rd_bytes(&r, k->pub, pl) != 0 || rd_u32(&r, &a) != 0 ||
 	    rd_u32(&r, &b) != 0 || rd_u32(&r, &c) != 0 ||

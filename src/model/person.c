@@ -240,3 +240,26 @@ person_check_name_as(const char *name, int rules, struct err *e)
 	}
 	return 0;
 }
+
+/* ---- home region ----------------------------------------------------- */
+
+int
+person_home_region(const struct catalog *cat, const char *id, int *code,
+    const char **name)
+{
+	char six[7];
+	int c;
+
+	*name = NULL;
+	if (strlen(id) < 6)
+		return -1;
+	memcpy(six, id, 6);
+	six[6] = '\0';
+	if ((c = catalog_region_code_parse(six)) < 0)
+		return -1;
+	*code = c;
+	if ((*name = catalog_region_name(cat, c)) == NULL &&
+	    (*name = catalog_region_name(cat, c / 100 * 100)) == NULL)
+		*name = catalog_region_name(cat, c / 10000 * 10000);
+	return 0;
+}

@@ -15,12 +15,12 @@
 
 static const char *const col_cn[RC_NCOLS] = {
 	"姓名", "证件类型", "证件号码", "职业", "工种", "等级", "评价方式",
-	"考核日期", "照片", "工作单位"
+	"考核日期", "照片", "工作单位", "结果"
 };
 
 static const char *const col_en[RC_NCOLS] = {
 	"name", "id_type", "id_number", "occupation", "trade", "level",
-	"method", "assessed_on", "photo", "employer"
+	"method", "assessed_on", "photo", "employer", "result"
 };
 
 /* Further Chinese header names seen in the national templates. */
@@ -31,6 +31,8 @@ static const struct {
 	{ "职业名称", RC_OCCUPATION },
 	{ "工种/职业方向", RC_TRADE },
 	{ "职业技能等级", RC_LEVEL },
+	{ "考核结果", RC_RESULT },
+	{ "评价结果", RC_RESULT },
 };
 
 static const int col_required[] = {
@@ -263,6 +265,21 @@ roster_normalize_name(char *s)
 			*w++ = *s++;
 	}
 	*w = '\0';
+}
+
+int
+roster_result_parse(const char *s)
+{
+	static const char *const pass[] = { "", "合格", "pass", "passed" };
+	static const char *const fail[] = { "不合格", "fail", "failed" };
+
+	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++)
+		if (strcasecmp(s, pass[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof(fail) / sizeof(fail[0]); i++)
+		if (strcasecmp(s, fail[i]) == 0)
+			return 0;
+	return -1;
 }
 
 /* Header cell -> canonical column, or -1. English names ignore case and

@@ -32,7 +32,9 @@ struct issue_opts {
 	void *progress_arg;
 };
 
-enum issue_row_status { ROW_PENDING = 0, ROW_ISSUED, ROW_EXISTING, ROW_REJECTED };
+/* ROW_FAILED: the roster's 结果 says 不合格: assessed, no certificate. */
+enum issue_row_status { ROW_PENDING = 0, ROW_ISSUED, ROW_EXISTING, ROW_REJECTED,
+	ROW_FAILED };
 
 struct issue_row {
 	int line;                   /* roster line */
@@ -47,6 +49,7 @@ struct issue_result {
 	struct issue_row *rows;
 	size_t nrows;
 	size_t issued, existing, rejected;
+	size_t assessed, passed;    /* rows not rejected; of them, 合格 */
 	char batch[65];
 	int committed;
 	struct sth head;      /* signed after the batch (when committed) */

@@ -29,6 +29,10 @@ struct named { int code; char name[CAT_NAME_MAX]; int flags; };
 #define IDTYPE_GB11643 1           /* named.flags: 18-digit check char */
 #define IDTYPE_LATIN_NAMES 2       /* names with ' - . (foreign documents) */
 
+/* A GB/T 2260 region: code NNxxxx (province NN0000, prefecture NNNN00,
+ * else a county-level unit), parent 0 for a province. */
+struct region { int code; int parent; char name[CAT_NAME_MAX]; };
+
 struct brand_rule {
 	int province;                  /* 0 = any */
 	char occ_code[256];            /* codes separated by |, "*" = any */
@@ -41,7 +45,7 @@ struct catalog {
 	struct named *methods; size_t nmethods;
 	struct named *idtypes; size_t nidtypes;
 	struct brand_rule *brands; size_t nbrands;
-	struct named *regions; size_t nregions; /* code = GB/T 2260 province */
+	struct region *regions; size_t nregions; /* six-digit GB/T 2260 */
 };
 
 const char *catalog_kind_name(int kind);  /* "occupations" ... file stem */
@@ -58,7 +62,16 @@ const struct named *catalog_method(const struct catalog *c, const char *s);
 const struct named *catalog_method_by_code(const struct catalog *c, int code);
 const struct named *catalog_idtype(const struct catalog *c, const char *s);
 const struct named *catalog_idtype_by_code(const struct catalog *c, int code);
-const char *catalog_region_name(const struct catalog *c, int province);
+/* A two-digit province code (1-99) stands for NN0000. */
+const char *catalog_region_name(const struct catalog *c, int code);
+const struct region *catalog_region_by_code(const struct catalog *c, int code);
+/* NULL for a province or an unknown code. */
+const struct region *catalog_region_parent(const struct catalog *c,
+    const struct region *r);
+/* 1 if region code lies inside (or is) region outer, following parents. */
+int catalog_region_within(const struct catalog *c, int code, int outer);
+/* "360100" (six digits) or "36" (two) -> six-digit code; -1 if malformed. */
+int catalog_region_code_parse(const char *s);
 /* The first matching rule wins; NULL when no mark applies. */
 const struct brand_rule *catalog_brand_for(const struct catalog *c, int province,
     const char *occ_code);

@@ -34,6 +34,8 @@ struct org {
 	uint8_t kid[KEY_ID_LEN];       /* current signing key */
 	int64_t created, changed;      /* unix seconds */
 	char note[256];                /* suspension reason */
+	int32_t region;                /* GB/T 2260 six-digit code */
+	char history[512];             /* region changes, one a line */
 };
 
 struct org_key {
@@ -57,7 +59,14 @@ void org_scope_format(const struct catalog *cat, const struct org *o,
 /* 0 if occupation/level lie inside the scope. */
 int org_scope_allows(const struct org *o, const uint8_t occ[4], int level);
 
-/* Stored encodings. */
+/* Files o under region code (six digits, listed in cat, inside the
+ * province of o's code); with a reason, the change is appended to
+ * o->history as "DATE OLD->NEW REASON" (oldest lines dropped to fit). */
+int org_set_region(const struct catalog *cat, struct org *o, int region,
+    const char *reason, int32_t today, struct err *e);
+
+/* Stored encodings. Version 1 records (no region) read with the region
+ * of the code's province. */
 int org_encode(const struct org *o, struct buf *out);
 int org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e);
 int orgkey_encode(const struct org_key *k, struct buf *out);

@@ -3,6 +3,7 @@
 #define SKILLCERT_PERSON_H
 
 #include "skillcert/base/err.h"
+#include "skillcert/model/catalog.h"
 
 /* GB 11643 18-digit resident ID: digits, birth date, MOD 11-2 check char
  * (lower x accepted and normalised to X in place). */
@@ -18,4 +19,10 @@ int person_check_name(const char *name, struct err *e);
  * stay refused. */
 #define PERSON_NAME_LATIN_MARKS 0x1
 int person_check_name_as(const char *name, int rules, struct err *e);
+/* The holder's home region: the first six digits of a 居民身份证 number
+ * (GB/T 2260, where the number was first issued) in *code; *name the
+ * catalog's name for it, else for the prefecture or province above it,
+ * NULL when none is listed. -1 when id does not start with a code. */
+int person_home_region(const struct catalog *cat, const char *id,
+    int *code, const char **name);
 #endif

@@ -12,10 +12,11 @@
 /* Canonical columns. Header names accepted (case-insensitive for English):
  *  姓名|name, 证件类型|id_type, 证件号码|id_number, 职业|职业名称|occupation,
  *  工种|工种/职业方向|trade, 等级|职业技能等级|level, 评价方式|method,
- *  考核日期|assessed_on, 照片|photo, 工作单位|employer */
+ *  考核日期|assessed_on, 照片|photo, 工作单位|employer,
+ *  结果|考核结果|评价结果|result (合格/不合格, pass/fail; optional) */
 enum roster_col {
 	RC_NAME, RC_ID_TYPE, RC_ID_NUMBER, RC_OCCUPATION, RC_TRADE, RC_LEVEL,
-	RC_METHOD, RC_ASSESSED_ON, RC_PHOTO, RC_EMPLOYER, RC_NCOLS
+	RC_METHOD, RC_ASSESSED_ON, RC_PHOTO, RC_EMPLOYER, RC_RESULT, RC_NCOLS
 };
 
 #define ROSTER_FIELD_MAX 256   /* bytes of UTF-8 per field */
@@ -36,6 +37,9 @@ struct roster {
 };
 
 const char *roster_col_name(int col);  /* Chinese header name */
+/* A 结果 cell: 1 passed (合格, pass, "" = the default), 0 failed (不合格,
+ * fail), -1 anything else. */
+int roster_result_parse(const char *s);
 /* Parses bytes (the whole file). Errors name the line and column or byte:
  * "line 7, column 3 (证件号码): unterminated quote". Missing required
  * columns (姓名 证件类型 证件号码 职业 等级 评价方式 考核日期) are errors;

@@ -175,6 +175,22 @@ int registry_put_cert(struct registry *r, MDB_txn *txn,
 int registry_batch_lookup(struct registry *r, MDB_txn *txn,
     const char *batch_key, size_t batch_key_len, char certno[CERTNO_LEN + 1]);
 
+/* A batch's assessment figures: rows assessed (passed or failed; not
+ * rows rejected as malformed) and passed, as of its last run. */
+struct batch_stats {
+	char org[ORGCODE_LEN + 1];
+	char batch[65];
+	uint32_t assessed, passed;
+	int32_t day;                   /* issue date of the run */
+	int64_t time;                  /* unix seconds */
+};
+int registry_put_batch_stats(struct registry *r, MDB_txn *txn,
+    const struct batch_stats *s, struct err *e);
+/* ERR_NOTFOUND when the batch has none (issued before they were kept). */
+int registry_get_batch_stats(struct registry *r, MDB_txn *txn,
+    const char *org, const char *batch, struct batch_stats *s,
+    struct err *e);
+
 /* Replaces one catalog from a file (parsed before it is stored). */
 int registry_load_catalog(struct registry *r, MDB_txn *txn, int kind,
     const char *path, struct err *e);
