@@ -26,6 +26,7 @@ static const struct {
 	{ "verify", cmd_verify, "verify a QR URL, token, PDF or photo offline" },
 	{ "backup", cmd_backup, "signed hot copy of the registry (no keys)" },
 	{ "restore", cmd_restore, "restore a backup, checked and audited" },
+	{ "export", cmd_export, "signed incremental exports for other departments" },
 	{ "keys", cmd_keys, "encrypted backup and restore of the keys" },
 };
 
