@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "skillcert/store/export.h"
+#include "skillcert/trust/trust.h"
 
 /* What the command line asked for. */
 struct cmd_export_opts {
@@ -22,7 +23,8 @@ cmd_export_usage(void)
 {
 	printf("usage: skillcert export --to DEPT|all --since LAST|SIZE --out DIR\n"
 	    "       [--format csv|jsonl] [--profiles FILE] [--db DIR] [--json]\n"
-	    "       skillcert export verify MANIFEST FILE [--db DIR] [--json]\n\n"
+	    "       skillcert export verify MANIFEST FILE [--db DIR | --trust BUNDLE]\n"
+	    "       [--json]\n\n"
 	    "Exports to a department (or every one, `all`) the issuances and\n"
 	    "revocations its profile selects from the log leaves after SIZE\n"
 	    "(LAST: what it last received) up to the latest signed tree head:\n"
@@ -32,8 +34,10 @@ cmd_export_usage(void)
 	    "0600. Nothing new: nothing is written, and it says so.\n"
 	    "Profiles (department, occupations, fields) are the registry's\n"
 	    "DIR/export_profiles.csv, else the built-in src/data one.\n"
-	    "verify checks the signatures, the SHA-256 and the row count:\n"
-	    "exit 0 when intact, 1 when altered.\n");
+	    "verify checks the signatures (the registry's keys, or on the\n"
+	    "receiving side those of a trust bundle from `skillcert trust\n"
+	    "export`), the SHA-256 and the row count: exit 0 when intact, 1\n"
+	    "when altered.\n");
 }
 
 static int
@@ -157,47 +161,80 @@ cmd_export_unlink(const struct export_result *x, size_t nx)
 		}
 }
 
+static void
+cmd_export_print_verified(const struct cli *c, const char *file,
+    const struct export_result *x, const struct key *authority)
+{
+	char kid[2 * KEY_ID_LEN + 1];
+	struct cli_doc d;
+
+	key_id_hex(authority->kid, kid);
+	if (c->json) {
+		cli_begin_doc(&d);
+		json_obj_begin(&d.j);
+		json_kbool(&d.j, "ok", 1);
+		json_kint(&d.j, "log_from", (int64_t)x->from);
+		json_kint(&d.j, "log_to", (int64_t)x->to);
+		json_kint(&d.j, "rows", (int64_t)x->rows);
+		json_kstr(&d.j, "authority", kid);
+		json_obj_end(&d.j);
+		cli_print_doc(&d);
+	} else if (!c->quiet) {
+		printf("%s: intact, %" PRIu64 " rows, log (%" PRIu64 ", %" PRIu64
+		    "], signed by authority %s\n", file, x->rows, x->from, x->to,
+		    kid);
+	}
+}
+
+/* export verify MANIFEST FILE: with the registry's keys, or with those
+ * of a trust bundle (--trust) where there is no registry. */
 static int
 cmd_export_verify(int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTS, { 0 } };
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, 'T' }, CLI_COMMON_OPTS, { 0 }
+	};
 	struct cli c;
 	struct err e;
 	struct registry *r = NULL;
+	struct trust t;
+	struct export_keys k;
 	struct export_result x;
-	int ch, rc;
+	const char *bundle = NULL;
+	int ch, rc, have_trust = 0;
 
 	cli_init(&c);
 	err_clear(&e);
 	while ((ch = cli_parse_opt(&c, argc, argv, opts)) != -1) {
 		switch (ch) {
+		case 'T': bundle = optarg; break;
 		case 'h': cmd_export_usage(); return 0;
 		default: return ERR_USAGE;
 		}
 	}
 	if (optind + 2 != argc) {
-		err_set(&e, ERR_USAGE, "usage: skillcert export verify MANIFEST FILE");
+		err_set(&e, ERR_USAGE, "usage: skillcert export verify MANIFEST FILE "
+		    "[--trust BUNDLE]");
 		return cli_print_error(&c, &e);
 	}
-	if ((rc = cli_open_registry(&c, REG_RDONLY, &r, &e)) != 0 ||
-	    (rc = export_verify(r, argv[optind], argv[optind + 1], &x, &e)) != 0)
-		return cli_end_cmd(&c, r, NULL, rc, &e);
-	if (c.json) {
-		struct cli_doc d;
-		cli_begin_doc(&d);
-		json_obj_begin(&d.j);
-		json_kbool(&d.j, "ok", 1);
-		json_kint(&d.j, "log_from", (int64_t)x.from);
-		json_kint(&d.j, "log_to", (int64_t)x.to);
-		json_kint(&d.j, "rows", (int64_t)x.rows);
-		json_obj_end(&d.j);
-		cli_print_doc(&d);
-	} else if (!c.quiet) {
-		printf("%s: intact, %" PRIu64 " rows, log (%" PRIu64 ", %" PRIu64
-		    "], signed by the authority\n", argv[optind + 1], x.rows,
-		    x.from, x.to);
+	if (bundle != NULL) {
+		if ((rc = trust_load(bundle, &t, &e)) != 0)
+			return cli_end_cmd(&c, NULL, NULL, rc, &e);
+		have_trust = 1;
+		k.authority = &t.authority;
+		k.logkey = &t.logkey;
+	} else {
+		if ((rc = cli_open_registry(&c, REG_RDONLY, &r, &e)) != 0)
+			return cli_end_cmd(&c, r, NULL, rc, &e);
+		k.authority = &r->authority;
+		k.logkey = &r->logkey;
 	}
-	return cli_end_cmd(&c, r, NULL, 0, &e);
+	if ((rc = export_verify(&k, argv[optind], argv[optind + 1], &x,
+	    &e)) == 0)
+		cmd_export_print_verified(&c, argv[optind + 1], &x, k.authority);
+	if (have_trust)
+		trust_free(&t);
+	return cli_end_cmd(&c, r, NULL, rc, &e);
 }
 
 static void

@@ -93,7 +93,7 @@ export_parse_u64(const char *s, uint64_t *v)
 /* The signatures: the authority's over the manifest, the log key's over
  * the tree head it was cut at, which must end where the export ends. */
 static int
-export_check_signed(struct registry *r, const uint8_t *text,
+export_check_signed(const struct export_keys *k, const uint8_t *text,
     const struct export_manifest *m, struct export_result *res,
     struct err *e)
 {
@@ -102,12 +102,12 @@ export_check_signed(struct registry *r, const uint8_t *text,
 
 	if (strlen(m->authority) != 2 * KEY_ID_LEN || hex_decode(m->authority,
 	    2 * KEY_ID_LEN, kid, sizeof(kid)) != KEY_ID_LEN ||
-	    memcmp(kid, r->authority.kid, KEY_ID_LEN) != 0)
-		return err_set(e, ERR_INVALID, "manifest is not signed by this "
-		    "registry's authority key");
+	    memcmp(kid, k->authority->kid, KEY_ID_LEN) != 0)
+		return err_set(e, ERR_INVALID, "manifest is not signed by the "
+		    "authority key given");
 	if (strlen(m->signature) != 2 * KEY_SIG_LEN || hex_decode(m->signature,
 	    2 * KEY_SIG_LEN, sig, sizeof(sig)) != KEY_SIG_LEN ||
-	    key_verify(&r->authority, EXPORT_SIG_CTX, text, m->signed_len, sig,
+	    key_verify(k->authority, EXPORT_SIG_CTX, text, m->signed_len, sig,
 	    e) != 0)
 		return err_set(e, ERR_INVALID, "manifest signature is not valid");
 	if (export_parse_u64(m->from, &res->from) != 0 ||
@@ -117,7 +117,7 @@ export_check_signed(struct registry *r, const uint8_t *text,
 	if (strlen(m->head) != 2 * STH_LEN || hex_decode(m->head, 2 * STH_LEN,
 	    head, sizeof(head)) != STH_LEN ||
 	    sth_decode(head, sizeof(head), &h, e) != 0 ||
-	    sth_verify(&h, &r->logkey, e) != 0 || h.size != res->to)
+	    sth_verify(&h, k->logkey, e) != 0 || h.size != res->to)
 		return err_set(e, ERR_INVALID, "manifest: the tree head is not "
 		    "valid or does not end the export");
 	return 0;
@@ -153,7 +153,7 @@ export_count_rows(struct buf *b, int jsonl, uint64_t *rows)
 }
 
 int
-export_verify(struct registry *r, const char *manifest, const char *file,
+export_verify(const struct export_keys *k, const char *manifest, const char *file,
     struct export_result *res, struct err *e)
 {
 	struct buf mb = BUF_INIT, fb = BUF_INIT, cut = BUF_INIT;
@@ -173,7 +173,7 @@ export_verify(struct registry *r, const char *manifest, const char *file,
 	}
 	if ((rc = export_parse_manifest((char *)cut.data, cut.len, &m,
 	    e)) != 0 ||
-	    (rc = export_check_signed(r, mb.data, &m, res, e)) != 0)
+	    (rc = export_check_signed(k, mb.data, &m, res, e)) != 0)
 		goto out;
 	sha256_bytes(fb.data, fb.len, sha);
 	hex_encode(sha, sizeof(sha), hex);

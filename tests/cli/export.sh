@@ -96,6 +96,16 @@ expect_rc "edited manifest" 1 $SC export verify "$T/m2" "$F2" --db "$D"
 check "says signature" contains "$T/err" "signature"
 expect_rc "original still verifies" 0 $SC export verify "$F2.manifest" "$F2" --db "$D"
 
+# The receiving side: no registry, the keys of a trust bundle.
+expect_rc "trust export" 0 $SC trust export --db "$D" --out "$T/trust.bin" --quiet
+expect_rc "verify with the bundle" 0 $SC export verify "$F2.manifest" "$F2" --trust "$T/trust.bin"
+check "names the authority" contains "$T/out" "signed by authority"
+expect_rc "altered, with the bundle" 1 $SC export verify "$F2.manifest" "$T/f2.csv" --trust "$T/trust.bin"
+expect_rc "another registry" 0 make_registry "$T/other"
+expect_rc "other trust" 0 $SC trust export --db "$T/other" --out "$T/other.bin" --quiet
+expect_rc "another authority's bundle" 1 $SC export verify "$F2.manifest" "$F2" --trust "$T/other.bin"
+check "says authority" contains "$T/err" "authority"
+
 # The profile limits 妇联 to 家政服务员 and to its fields.
 expect_rc "export to 妇联" 0 $SC export --db "$D" --to 妇联 --since LAST --out "$O" --json
 check "妇联 range 0-8" contains "$T/out" '"log_from":0,"log_to":8,"rows":2'

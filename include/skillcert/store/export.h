@@ -73,10 +73,17 @@ int export_department(struct registry *r, MDB_txn *txn,
     const struct export_profile *p, uint64_t since, int format,
     const char *outdir, struct export_result *res, struct err *e);
 
-/* Checks a manifest against its file: the authority's signature (r's
- * key), the tree head's (r's log key), the SHA-256 and the row count.
- * ERR_INVALID when anything differs, saying what. */
-int export_verify(struct registry *r, const char *manifest, const char *file,
-    struct export_result *res, struct err *e);
+/* The public keys an export is checked with: the registry's, or a trust
+ * bundle's on the receiving side. */
+struct export_keys {
+	const struct key *authority;
+	const struct key *logkey;
+};
+
+/* Checks a manifest against its file: the authority's signature, the
+ * tree head's (log key), the SHA-256 and the row count. ERR_INVALID when
+ * anything differs, saying what. */
+int export_verify(const struct export_keys *k, const char *manifest,
+    const char *file, struct export_result *res, struct err *e);
 
 #endif
