@@ -40,18 +40,12 @@ export_date(int32_t day, char out[11])
 		date_format_iso(day, out);
 }
 
-/* The revocation's day, in local time as revoke records it. */
+/* The revocation's day in China time (UTC+8), as date_today gives the
+ * day revoke records. */
 static int32_t
-export_local_day(int64_t t)
+export_china_day(int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	int32_t d;
-
-	if (localtime_r(&tt, &tm) == NULL ||
-	    date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &d) != 0)
-		return 0;
-	return d;
+	return (int32_t)((t + 8 * 3600) / 86400);
 }
 
 /* Field f of row x as text (into tmp when it must be formatted). */
@@ -83,7 +77,7 @@ export_value(struct registry *r, const struct export_row *x, int f,
 	case 13: return rev ? "revoked" : "valid";
 	case 14:
 		if (rev)
-			export_date(export_local_day(x->leaf.time), tmp);
+			export_date(export_china_day(x->leaf.time), tmp);
 		return tmp;
 	case 15: return rev ? cert_reason_name(x->leaf.reason) : "";
 	case 16: return x->rec.employer;
