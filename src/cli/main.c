@@ -24,6 +24,8 @@ static const struct {
 	{ "log", cmd_log, "transparency log: head, proof, consistency, audit" },
 	{ "trust", cmd_trust, "export the signed trust bundle for offline checks" },
 	{ "verify", cmd_verify, "verify a QR URL, token, PDF or photo offline" },
+	{ "stats", cmd_stats, "quarterly statistics against the targets; --check" },
+	{ "targets", cmd_targets, "load or list the plan's targets" },
 	{ "backup", cmd_backup, "signed hot copy of the registry (no keys)" },
 	{ "restore", cmd_restore, "restore a backup, checked and audited" },
 	{ "export", cmd_export, "signed incremental exports for other departments" },

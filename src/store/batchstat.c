@@ -73,3 +73,41 @@ registry_get_batch_stats(struct registry *r, MDB_txn *txn, const char *org,
 	s->time = (int64_t)t;
 	return 0;
 }
+
+int
+registry_each_batch_stats(struct registry *r, MDB_txn *txn,
+    int (*fn)(const struct batch_stats *, void *), void *arg, struct err *e)
+{
+	static const char pre[] = "batchstat/";
+	MDB_cursor *cur;
+	MDB_val k = { sizeof(pre) - 1, (void *)pre }, v;
+	struct batch_stats s;
+	char org[ORGCODE_LEN + 1], batch[65];
+	const char *p;
+	int rc, stop = 0, err = 0;
+
+	if ((rc = mdb_cursor_open(txn, r->meta, &cur)) != 0)
+		return registry_db_error(e, rc, "batch statistics");
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == 0 && !stop && k.mv_size > sizeof(pre) - 1 + ORGCODE_LEN &&
+	    memcmp(k.mv_data, pre, sizeof(pre) - 1) == 0) {
+		p = (const char *)k.mv_data + sizeof(pre) - 1;
+		memcpy(org, p, ORGCODE_LEN);
+		org[ORGCODE_LEN] = '\0';
+		snprintf(batch, sizeof(batch), "%.*s", (int)(k.mv_size -
+		    (sizeof(pre) - 1 + ORGCODE_LEN + 1)), p + ORGCODE_LEN + 1);
+		if ((err = registry_get_batch_stats(r, txn, org, batch, &s,
+		    e)) != 0)
+			break;
+		if ((stop = fn(&s, arg)) == 0)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (err)
+		return err;
+	if (stop)
+		return 0;
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return registry_db_error(e, rc, "batch statistics");
+	return 0;
+}

@@ -14,6 +14,8 @@
 #include "meta.h"
 #include "skillcert/store/ckpt.h"
 #include "skillcert/store/stlist.h"
+#include "skillcert/store/counters.h"
+#include "skillcert/model/person.h"
 #include "skillcert/model/sha256.h"
 #include "skillcert/base/date.h"
 
@@ -308,6 +310,7 @@ init_contents(struct registry *r, MDB_txn *txn, int province,
 	}
 	snprintf(prov, sizeof(prov), "%d", province);
 	if ((rc = meta_put(r, txn, "version", "1", 1, e)) != 0 ||
+	    (rc = counters_mark_ready(r, txn, e)) != 0 ||
 	    (rc = meta_put(r, txn, "province", prov, strlen(prov), e)) != 0)
 		return rc;
 	return meta_put(r, txn, "public_url", public_url, strlen(public_url), e);
@@ -738,6 +741,46 @@ registry_leaf_of(const struct cert_record *c, int event, int64_t time,
 }
 
 int
+registry_counter_of(struct registry *r, MDB_txn *txn,
+    const struct cert_record *rec, struct counter *c, struct err *e)
+{
+	struct org o;
+	const char *name;
+	int y, m, d, rc;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->org, sizeof(c->org), "%s", rec->cert.org);
+	rc = registry_get_org(r, txn, rec->cert.org, &o, e);
+	if (rc != 0 && rc != ERR_NOTFOUND)
+		return rc;
+	c->region = rc == 0 ? counters_region_at(&o, rec->cert.issued_on) :
+	    orgcode_province(rec->cert.org) * 10000;
+	if (person_home_region(&r->cat, rec->cert.id_number, &c->home,
+	    &name) != 0)
+		c->home = 0;
+	snprintf(c->occ, sizeof(c->occ), "%s", rec->cert.occ_code);
+	c->level = rec->cert.level;
+	c->method = rec->cert.method;
+	date_to_ymd(rec->cert.issued_on, &y, &m, &d);
+	c->month = y * 100 + m;
+	return 0;
+}
+
+
+/* Counts an issuance or a revocation in the issuance counters. */
+static int
+registry_count_event(struct registry *r, MDB_txn *txn,
+    const struct cert_record *rec, int dvalid, int drevoked, struct err *e)
+{
+	struct counter c;
+	int rc;
+
+	if ((rc = registry_counter_of(r, txn, rec, &c, e)) != 0)
+		return rc;
+	return counters_add(r, txn, &c, dvalid, drevoked, e);
+}
+
+int
 registry_put_cert(struct registry *r, MDB_txn *txn, struct cert_record *rec,
     const uint8_t *photo, size_t photo_len, const char *batch_key,
     size_t batch_key_len, struct err *e)
@@ -782,7 +825,7 @@ registry_put_cert(struct registry *r, MDB_txn *txn, struct cert_record *rec,
 	if (batch_key && (rc = put(txn, r->batches, batch_key, batch_key_len,
 	    rec->cert.no, CERTNO_LEN, 0, "batch", e)) != 0)
 		return rc;
-	return 0;
+	return registry_count_event(r, txn, rec, 1, 0, e);
 }
 
 int
@@ -833,8 +876,10 @@ registry_revoke(struct registry *r, MDB_txn *txn, const char *certno,
 		rv[1 + i] = (uint8_t)((uint32_t)d >> (24 - 8 * i));
 	for (int i = 0; i < 8; i++)
 		rv[5 + i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
-	return put(txn, r->revoked, certno, CERTNO_LEN, rv, sizeof(rv), 0,
-	    "revocation list", e);
+	if ((rc = put(txn, r->revoked, certno, CERTNO_LEN, rv, sizeof(rv), 0,
+	    "revocation list", e)) != 0)
+		return rc;
+	return registry_count_event(r, txn, &rec, -1, 1, e);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "gen.h"
 #include "skillcert/issue/issue.h"
 #include "skillcert/store/registry.h"
+#include "skillcert/store/counters.h"
 
 #define ORG GEN_ORG
 #define NBATCH 12
@@ -206,6 +207,9 @@ main(void)
 	}
 	CHECK_EQ_INT(tlog_size(&r->log, k->txn), NBATCH * PER_BATCH);
 	CHECK_EQ_INT(tlog_audit_tree(&r->log, k->txn, &e), 0);
+	/* The counters moved with the certificates, kill or no kill. */
+	CHECK(counters_ready(r, k->txn));
+	CHECK_EQ_INT(counters_check(r, k->txn, &e), 0);
 	mdb_txn_abort(k->txn);
 	registry_close(r);
 	free(k->ids);

@@ -191,6 +191,10 @@ int registry_get_batch_stats(struct registry *r, MDB_txn *txn,
     const char *org, const char *batch, struct batch_stats *s,
     struct err *e);
 
+/* Every batch's figures (in org, batch order); fn non-zero stops. */
+int registry_each_batch_stats(struct registry *r, MDB_txn *txn,
+    int (*fn)(const struct batch_stats *, void *), void *arg, struct err *e);
+
 /* Replaces one catalog from a file (parsed before it is stored). */
 int registry_load_catalog(struct registry *r, MDB_txn *txn, int kind,
     const char *path, struct err *e);
