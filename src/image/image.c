@@ -154,20 +154,31 @@ image_refuse(const uint8_t *p, size_t n, struct err *e)
 }
 
 int
-image_check(const uint8_t *p, size_t n, struct image_info *info,
-    struct err *e)
+image_type_of(const uint8_t *p, size_t n)
 {
 	static const uint8_t png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
 	    0x1A, '\n' };
+
+	if (p != NULL && n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+		return IMAGE_JPEG;
+	if (p != NULL && n >= 8 && memcmp(p, png_sig, 8) == 0)
+		return IMAGE_PNG;
+	return 0;
+}
+
+int
+image_check(const uint8_t *p, size_t n, struct image_info *info,
+    struct err *e)
+{
 	uint8_t *pix;
 	unsigned w, h;
-	int rc;
+	int rc, type = image_type_of(p, n);
 
 	if (p == NULL || n == 0)
 		return err_set(e, ERR_INVALID, "photo is empty");
-	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+	if (type == IMAGE_JPEG)
 		return jpeg_check_all(p, n, info, e);
-	if (n < 8 || memcmp(p, png_sig, 8) != 0)
+	if (type != IMAGE_PNG)
 		return image_refuse(p, n, e);
 	if ((rc = image_png_rgb(p, n, &pix, &w, &h, e)) != 0)
 		return rc;

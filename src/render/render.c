@@ -844,7 +844,6 @@ static int
 render_load_image(struct doc *d, const uint8_t *p, size_t n, const char *what,
     HPDF_Image *img)
 {
-	struct image_info info;
 	uint8_t *pix;
 	unsigned w = 0, h = 0;
 	int rc;
@@ -853,18 +852,21 @@ render_load_image(struct doc *d, const uint8_t *p, size_t n, const char *what,
 	if (n > IMAGE_BYTES_MAX)
 		return err_set(d->e, ERR_INVALID, "%s: %zu bytes, more than "
 		    "%u", what, n, IMAGE_BYTES_MAX);
-	/* The issuer's check (image.h), so what was issued renders. */
-	if ((rc = image_check(p, n, &info, d->e)) != ERR_OK)
-		return err_prefix(d->e, "%s: ", what);
-	if (info.type == IMAGE_JPEG) {
-		/* embedded as is (DCTDecode): no re-compression */
-		*img = HPDF_LoadJpegImageFromMem(d->pdf, p, (HPDF_UINT)n);
-	} else {
+	/* The issuer's decoders (image.h), so what was issued renders. A PNG
+	 * is checked by the one decode that also gives its pixels (which is
+	 * all image_check does for a PNG); anything else goes through
+	 * image_check, which decodes a JPEG in full before it is embedded. */
+	if (image_type_of(p, n) == IMAGE_PNG) {
 		if ((rc = image_png_rgb(p, n, &pix, &w, &h, d->e)) != ERR_OK)
 			return err_prefix(d->e, "%s: ", what);
 		*img = HPDF_LoadRawImageFromMem(d->pdf, pix, w, h,
 		    HPDF_CS_DEVICE_RGB, 8);
 		free(pix);
+	} else {
+		if ((rc = image_check(p, n, NULL, d->e)) != ERR_OK)
+			return err_prefix(d->e, "%s: ", what);
+		/* embedded as is (DCTDecode): no re-compression */
+		*img = HPDF_LoadJpegImageFromMem(d->pdf, p, (HPDF_UINT)n);
 	}
 	if (*img == NULL)
 		return err_set(d->e, ERR_INVALID, "%s: libharu rejected the "

@@ -25,6 +25,9 @@ struct image_info {
  * or ERR_INVALID with why. */
 int image_check(const uint8_t *p, size_t n, struct image_info *info,
     struct err *e);
+/* IMAGE_JPEG or IMAGE_PNG by the file's signature, 0 for anything else
+ * (a sniff only: image_check decides). */
+int image_type_of(const uint8_t *p, size_t n);
 /* A PNG decoded to 8-bit RGB composited on white; *pix is the caller's
  * to free. */
 int image_png_rgb(const uint8_t *p, size_t n, uint8_t **pix, unsigned *w,
