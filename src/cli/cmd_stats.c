@@ -1,6 +1,7 @@
 /* cmd_stats.c - skillcert stats and targets: the supervision statistics
  * from the issuance counters, their check against the certificates, and
  * the plan's targets they are measured against. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,11 @@
 #include "skillcert/store/counters.h"
 #include "skillcert/store/targetstore.h"
 #include "cli.h"
-#include "report.h"
+#include "skillcert/report/report.h"
 
 struct stats_args {
 	const char *year, *quarter, *from, *to, *region, *by, *format;
+	const char *out, *fonts;
 	int check, repair;
 };
 
@@ -20,14 +22,19 @@ static const char stats_usage[] =
     "usage: skillcert stats [--year Y] [--quarter 2021Q3] [--from D --to D]\n"
     "       [--region CODE] [--by region|org|occupation|level|method|month|"
     "home-region]\n"
-    "       [--format table|csv|json]\n"
+    "       [--format table|csv|json|xlsx|html|pdf] [--out FILE] [--fonts F]\n"
     "       skillcert stats --check [--repair]\n\n"
     "Without --by: the quarterly report (the current quarter unless --quarter,\n"
     "the last of --year): a row per region below --region (default the\n"
     "province), a total, and per target occupation group the target, this\n"
     "quarter, the cumulative count, completion %% and the projection at the\n"
-    "current pace. With --by: certificates valid and revoked per value, over\n"
+    "current pace; then the level breakdown and issuance by month (the\n"
+    "HTML and PDF draw done against target per region as bars and the\n"
+    "cumulative issuance per month as a line). With --by: certificates valid and revoked per value, over\n"
     "--from/--to (whole months), --quarter or --year (default this year).\n"
+    "--out FILE writes the report there (atomically); xlsx and pdf need it,\n"
+    "the text formats go to standard output without it. --fonts: TrueType\n"
+    "fonts for the PDF, separated by ':' (default the certificate's chain).\n"
     "Reports read the counters kept at issuance, never every certificate.\n"
     "--check recomputes the counters from the certificates (exit 0 when they\n"
     "agree, 1 naming the first difference); --repair rebuilds them first,\n"
@@ -124,7 +131,46 @@ stats_format(const struct cli *c, const char *s)
 		return FMT_CSV;
 	if (strcmp(s, "json") == 0)
 		return FMT_JSON;
+	if (strcmp(s, "xlsx") == 0)
+		return FMT_XLSX;
+	if (strcmp(s, "html") == 0)
+		return FMT_HTML;
+	if (strcmp(s, "pdf") == 0)
+		return FMT_PDF;
 	return -1;
+}
+
+/* The report in its format into out. */
+static int
+stats_render(const struct report *rp, int fmt, const struct stats_args *a,
+    struct buf *out, struct err *e)
+{
+	if (fmt == FMT_XLSX)
+		return report_write_xlsx(rp, out, e);
+	if (fmt == FMT_PDF)
+		return report_write_pdf(rp, a->fonts, out, e);
+	if ((fmt == FMT_HTML ? report_write_html(rp, out, 1) :
+	    report_write(rp, fmt, out)) != 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+static int
+stats_emit(const struct cli *c, const struct buf *out, const char *path,
+    struct err *e)
+{
+	if (path != NULL) {
+		if (buf_write_file_atomic(out, path, 0644) != 0)
+			return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+		if (!c->quiet)
+			fprintf(stderr, "stats: wrote %s (%zu bytes)\n", path,
+			    out->len);
+		return 0;
+	}
+	if (fwrite(out->data, 1, out->len, stdout) != out->len ||
+	    fflush(stdout) != 0)
+		return err_set(e, ERR_IO, "cannot write the report");
+	return 0;
 }
 
 static int
@@ -133,30 +179,33 @@ stats_report(struct cli *c, struct registry *r, MDB_txn *txn,
 {
 	struct report_query q;
 	struct report_data d;
-	struct report rp;
+	struct report *rp;
 	struct buf out = BUF_INIT;
 	int fmt, rc;
 
 	if ((fmt = stats_format(c, a->format)) < 0)
-		return err_set(e, ERR_USAGE, "--format: table, csv or json "
-		    "(xlsx, html and pdf are not built yet)");
+		return err_set(e, ERR_USAGE, "--format: table, csv, json, xlsx, "
+		    "html or pdf");
+	if ((fmt == FMT_XLSX || fmt == FMT_PDF) && a->out == NULL)
+		return err_set(e, ERR_USAGE, "--format %s writes a file: give "
+		    "--out FILE", a->format);
 	if ((rc = stats_query(r, a, &q, e)) != 0)
 		return rc;
 	if (!counters_ready(r, txn))
 		return err_set(e, ERR_NOTFOUND, "this registry predates the "
 		    "issuance counters: run `skillcert stats --check --repair` "
 		    "once to build them");
-	memset(&rp, 0, sizeof(rp));
+	if ((rp = calloc(1, sizeof(*rp))) == NULL)
+		return err_set(e, ERR_NOMEM, "out of memory");
 	if ((rc = report_load(r, txn, &d, e)) == 0) {
-		if ((q.by ? report_by(r, txn, &d, &q, &rp) :
-		    report_quarterly(&r->cat, &d, &q, &rp)) != 0 ||
-		    report_write(&rp, fmt, &out) != 0)
+		if ((q.by ? report_by(r, txn, &d, &q, rp) :
+		    report_quarterly(&r->cat, &d, &q, rp)) != 0)
 			rc = err_set(e, ERR_NOMEM, "out of memory");
-		else if (fwrite(out.data, 1, out.len, stdout) != out.len ||
-		    fflush(stdout) != 0)
-			rc = err_set(e, ERR_IO, "cannot write the report");
+		else if ((rc = stats_render(rp, fmt, a, &out, e)) == 0)
+			rc = stats_emit(c, &out, a->out, e);
 	}
-	report_free(&rp);
+	report_free(rp);
+	free(rp);
 	report_data_free(&d);
 	buf_free(&out);
 	return rc;
@@ -196,6 +245,8 @@ stats_opt(struct stats_args *a, int ch)
 	case 'r': a->region = optarg; break;
 	case 'b': a->by = optarg; break;
 	case 'F': a->format = optarg; break;
+	case 'o': a->out = optarg; break;
+	case 'T': a->fonts = optarg; break;
 	case 'c': a->check = 1; break;
 	case 'R': a->repair = 1; break;
 	case 'h': fputs(stats_usage, stdout); return 0;
@@ -215,6 +266,8 @@ cmd_stats(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "fonts", required_argument, NULL, 'T' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "repair", no_argument, NULL, 'R' },
 		CLI_COMMON_OPTS, { 0 }

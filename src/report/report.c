@@ -11,7 +11,8 @@
 #include "skillcert/base/utf8.h"
 #include "skillcert/model/level.h"
 #include "skillcert/store/targetstore.h"
-#include "report.h"
+#include "skillcert/report/report.h"
+#include "rtable.h"
 
 static int
 load_counter_cb(const struct counter *c, void *arg)
@@ -98,25 +99,30 @@ report_data_free(struct report_data *d)
 void
 report_free(struct report *rp)
 {
-	free(rp->cells);
-	rp->cells = NULL;
-	rp->nrows = rp->cap = 0;
+	for (size_t i = 0; i < REPORT_SECTIONS_MAX; i++) {
+		free(rp->sec[i].cells);
+		rp->sec[i].cells = NULL;
+		rp->sec[i].nrows = rp->sec[i].cap = 0;
+	}
+	rp->nsec = 0;
 }
 
-static void
-report_col(struct report *rp, const char *a, const char *b)
+void
+report_col(struct report_table *rp, const char *a, const char *b)
 {
 	if (rp->ncols >= REPORT_COLS_MAX) {
 		rp->oom = 1;
 		return;
 	}
+	snprintf(rp->grp[rp->ncols], REPORT_CELL_MAX, "%s", b[0] ? a : "");
+	snprintf(rp->sub[rp->ncols], REPORT_CELL_MAX, "%s", b[0] ? b : a);
 	snprintf(rp->cols[rp->ncols++], REPORT_CELL_MAX, "%s%s%s", a,
 	    b[0] ? " " : "", b);
 }
 
 /* A new row's first cell; NULL when out of memory. */
-static struct report_cell *
-report_row(struct report *rp)
+struct report_cell *
+report_row(struct report_table *rp)
 {
 	struct report_cell *nv;
 
@@ -136,14 +142,14 @@ report_row(struct report *rp)
 	return nv;
 }
 
-static void
+void
 cell_str(struct report_cell *c, const char *s)
 {
 	c->kind = 0;
 	snprintf(c->s, sizeof(c->s), "%s", s);
 }
 
-static void
+void
 cell_int(struct report_cell *c, uint64_t n)
 {
 	c->kind = 1;
@@ -167,7 +173,11 @@ struct qstate {
 	size_t ng;
 	uint64_t *tgt, *qtr, *ytd;     /* [row * ng + group] */
 	uint64_t *valid, *revoked, *assessed, *passed;  /* [row] */
+	uint64_t *lvl;                 /* [row * Q_LEVELS + level] valid */
+	uint64_t mvalid[13], mrevoked[13];  /* by month of the year */
 };
+
+#define Q_LEVELS 6                     /* 0 (no level) and 1..5 */
 
 static int
 cmp_i32(const void *a, const void *b)
@@ -257,8 +267,9 @@ q_alloc(struct qstate *s)
 	s->revoked = calloc(s->nrows, sizeof(uint64_t));
 	s->assessed = calloc(s->nrows, sizeof(uint64_t));
 	s->passed = calloc(s->nrows, sizeof(uint64_t));
+	s->lvl = calloc(s->nrows * Q_LEVELS, sizeof(uint64_t));
 	return s->tgt && s->qtr && s->ytd && s->valid && s->revoked &&
-	    s->assessed && s->passed ? 0 : -1;
+	    s->assessed && s->passed && s->lvl ? 0 : -1;
 }
 
 static void
@@ -273,6 +284,7 @@ q_free(struct qstate *s)
 	free(s->revoked);
 	free(s->assessed);
 	free(s->passed);
+	free(s->lvl);
 }
 
 static void
@@ -289,6 +301,11 @@ q_add_counter(struct qstate *s, const struct counter *c)
 	if (c->month >= y * 100 + 1 && c->month <= qt) {
 		s->valid[row] += c->valid;
 		s->revoked[row] += c->revoked;
+		if (c->level >= 0 && c->level < Q_LEVELS)
+			s->lvl[(size_t)row * Q_LEVELS + (size_t)c->level] +=
+			    c->valid;
+		s->mvalid[c->month % 100] += c->valid;
+		s->mrevoked[c->month % 100] += c->revoked;
 	}
 	if ((occ = catalog_occ_by_code(s->cat, c->occ)) == NULL)
 		return;
@@ -363,7 +380,7 @@ q_group_label(const struct qgroup *g, char *out, size_t cap)
 }
 
 static void
-q_columns(const struct qstate *s, struct report *rp)
+q_columns(const struct qstate *s, struct report_table *rp)
 {
 	char label[REPORT_CELL_MAX - 16];
 
@@ -390,7 +407,7 @@ struct qline {
 };
 
 static void
-q_emit(const struct qstate *s, struct report *rp, int32_t code,
+q_emit(const struct qstate *s, struct report_table *rp, int32_t code,
     const char *name, const struct qline *l)
 {
 	struct report_cell *c;
@@ -406,9 +423,11 @@ q_emit(const struct qstate *s, struct report *rp, int32_t code,
 		cell_int(&c[i++], l->tgt[g]);
 		cell_int(&c[i++], l->qtr[g]);
 		cell_int(&c[i++], l->ytd[g]);
-		if (l->tgt[g])
-			snprintf(c[i].s, sizeof(c[i].s), "%.1f",
-			    (double)l->ytd[g] * 100.0 / (double)l->tgt[g]);
+		c[i].kind = 2;
+		if (l->tgt[g]) {
+			c[i].pct = (double)l->ytd[g] * 100.0 / (double)l->tgt[g];
+			snprintf(c[i].s, sizeof(c[i].s), "%.1f", c[i].pct);
+		}
 		i++;
 		cell_int(&c[i++], q_projected(s, &s->g[g], l->ytd[g]));
 	}
@@ -427,12 +446,26 @@ q_any(const struct qstate *s, size_t row)
 	return s->valid[row] || s->revoked[row] || s->assessed[row];
 }
 
+/* Row r's name; 0 for the scope's own row when nothing falls in it. */
+static int
+q_row_name(const struct qstate *s, size_t r, char *name, size_t cap)
+{
+	const char *nm = catalog_region_name(s->cat, s->rows[r]);
+
+	if (r + 1 == s->nrows) {
+		if (!q_any(s, r))
+			return 0;
+		snprintf(name, cap, "%s（本级）", nm ? nm : "");
+	} else
+		snprintf(name, cap, "%s", nm ? nm : "");
+	return 1;
+}
+
 static void
-q_emit_rows(const struct qstate *s, struct report *rp, uint64_t *sum)
+q_emit_rows(const struct qstate *s, struct report_table *rp, uint64_t *sum)
 {
 	struct qline l, t;
 	char name[REPORT_CELL_MAX];
-	const char *nm;
 	size_t ng = s->ng;
 
 	memset(&t, 0, sizeof(t));
@@ -453,19 +486,76 @@ q_emit_rows(const struct qstate *s, struct report *rp, uint64_t *sum)
 		t.revoked += l.revoked;
 		t.assessed += l.assessed;
 		t.passed += l.passed;
-		nm = catalog_region_name(s->cat, s->rows[r]);
-		if (r + 1 == s->nrows) {
-			if (!q_any(s, r))
-				continue;
-			snprintf(name, sizeof(name), "%s（本级）", nm ? nm : "");
-		} else
-			snprintf(name, sizeof(name), "%s", nm ? nm : "");
-		q_emit(s, rp, s->rows[r], name, &l);
+		if (q_row_name(s, r, name, sizeof(name)))
+			q_emit(s, rp, s->rows[r], name, &l);
 	}
 	t.tgt = sum;
 	t.qtr = sum + ng;
 	t.ytd = sum + 2 * ng;
 	q_emit(s, rp, s->q->scope, "合计", &t);
+}
+
+/* The level breakdown: valid certificates of the year so far per row and
+ * level (0 = a special ability, no level). */
+static void
+q_levels(const struct qstate *s, struct report_table *t)
+{
+	static const int order[Q_LEVELS] = { 5, 4, 3, 2, 1, 0 };
+	uint64_t sum[Q_LEVELS + 1] = { 0 }, all;
+	struct report_cell *c;
+	char name[REPORT_CELL_MAX], code[16];
+
+	snprintf(t->title, sizeof(t->title), "等级分布（有效证书，年累计）");
+	report_col(t, "地区代码", "");
+	report_col(t, "地区", "");
+	for (int i = 0; i < Q_LEVELS; i++)
+		report_col(t, order[i] ? level_full(order[i]) : "专项能力", "");
+	report_col(t, "合计", "");
+	for (size_t r = 0; r <= s->nrows; r++) {
+		const uint64_t *v = r < s->nrows ? s->lvl + r * Q_LEVELS : NULL;
+		if (v && !q_row_name(s, r, name, sizeof(name)))
+			continue;
+		if ((c = report_row(t)) == NULL)
+			return;
+		snprintf(code, sizeof(code), "%06d", (int)(v ? s->rows[r] :
+		    s->q->scope));
+		cell_str(&c[0], code);
+		cell_str(&c[1], v ? name : "合计");
+		all = 0;
+		for (int i = 0; i < Q_LEVELS; i++) {
+			uint64_t n = v ? v[order[i]] : sum[i];
+			cell_int(&c[2 + i], n);
+			all += n;
+			if (v)
+				sum[i] += n;
+		}
+		cell_int(&c[2 + Q_LEVELS], all);
+	}
+}
+
+/* Issuance by month of the year up to the quarter's end, cumulated. */
+static void
+q_months(const struct qstate *s, struct report_table *t)
+{
+	struct report_cell *c;
+	uint64_t cum = 0;
+	char m[16];
+
+	snprintf(t->title, sizeof(t->title), "按月发证（%d年）", s->q->year);
+	report_col(t, "月份", "");
+	report_col(t, "有效证书", "");
+	report_col(t, "吊销", "");
+	report_col(t, "累计有效证书", "");
+	for (int i = 1; i <= s->q->quarter * 3; i++) {
+		if ((c = report_row(t)) == NULL)
+			return;
+		cum += s->mvalid[i];
+		snprintf(m, sizeof(m), "%04d-%02d", s->q->year, i);
+		cell_str(&c[0], m);
+		cell_int(&c[1], s->mvalid[i]);
+		cell_int(&c[2], s->mrevoked[i]);
+		cell_int(&c[3], cum);
+	}
 }
 
 int
@@ -487,9 +577,15 @@ report_quarterly(const struct catalog *cat, const struct report_data *d,
 	if (q_rows(&s) == 0 && q_groups(&s) == 0 && q_alloc(&s) == 0 &&
 	    (sum = calloc(3 * (s.ng ? s.ng : 1), sizeof(uint64_t))) != NULL) {
 		q_sum(&s);
-		q_columns(&s, rp);
-		q_emit_rows(&s, rp, sum);
-		rc = rp->oom ? -1 : 0;
+		q_columns(&s, &rp->sec[0]);
+		snprintf(rp->sec[0].title, sizeof(rp->sec[0].title), "季度统计");
+		q_emit_rows(&s, &rp->sec[0], sum);
+		q_levels(&s, &rp->sec[1]);
+		q_months(&s, &rp->sec[2]);
+		rp->quarterly = 1;
+		rp->ngroups = (int)s.ng;
+		rp->nsec = 3;
+		rc = rp->sec[0].oom || rp->sec[1].oom || rp->sec[2].oom ? -1 : 0;
 	}
 	free(sum);
 	q_free(&s);
@@ -584,20 +680,23 @@ report_by(struct registry *r, MDB_txn *txn, const struct report_data *d,
 	struct report_cell *c;
 	uint64_t tv = 0, tr = 0;
 	size_t n;
+	struct report_table *t = &rp->sec[0];
 
 	memset(rp, 0, sizeof(*rp));
+	rp->nsec = 1;
 	snprintf(rp->title, sizeof(rp->title), "%04d-%02d..%04d-%02d",
 	    q->from / 100, q->from % 100, q->to / 100, q->to % 100);
+	snprintf(t->title, sizeof(t->title), "%s", rp->title);
 	if ((v = calloc(d->n ? d->n : 1, sizeof(*v))) == NULL)
 		return -1;
 	n = by_collect(&r->cat, d, q, v);
-	report_col(rp, "key", "");
-	report_col(rp, "name", "");
-	report_col(rp, "valid", "");
-	report_col(rp, "revoked", "");
-	report_col(rp, "issued", "");
+	report_col(t, "key", "");
+	report_col(t, "name", "");
+	report_col(t, "valid", "");
+	report_col(t, "revoked", "");
+	report_col(t, "issued", "");
 	for (size_t i = 0; i <= n; i++) {
-		if ((c = report_row(rp)) == NULL)
+		if ((c = report_row(t)) == NULL)
 			break;
 		if (i == n) {
 			cell_str(&c[0], "total");
@@ -615,135 +714,6 @@ report_by(struct registry *r, MDB_txn *txn, const struct report_data *d,
 		tr += v[i].revoked;
 	}
 	free(v);
-	return rp->oom ? -1 : 0;
+	return t->oom ? -1 : 0;
 }
 
-#define REPORT_NOTE "证书数为发证张数（一人一证计一次，吊销另计）；培训目标按人次计，" \
-	"参训未取证者不在其内，二者不可直接等同。完成率 = 累计有效证书 / 目标；" \
-	"预计期末按至今的日均进度外推。"
-
-static void
-write_csv(const struct report *rp, struct buf *out)
-{
-	buf_append_str(out, "\xef\xbb\xbf");
-	for (int i = 0; i < rp->ncols; i++) {
-		if (i)
-			buf_append_byte(out, ',');
-		csv_append_cell(out, rp->cols[i]);
-	}
-	buf_append_str(out, "\r\n");
-	for (size_t r = 0; r < rp->nrows; r++) {
-		for (int i = 0; i < rp->ncols; i++) {
-			if (i)
-				buf_append_byte(out, ',');
-			csv_append_cell(out, rp->cells[r * (size_t)rp->ncols +
-			    (size_t)i].s);
-		}
-		buf_append_str(out, "\r\n");
-	}
-}
-
-static void
-write_json(const struct report *rp, struct buf *out)
-{
-	struct json j;
-	const struct report_cell *c;
-
-	json_init(&j, out);
-	json_obj_begin(&j);
-	json_kstr(&j, "title", rp->title);
-	json_key(&j, "columns");
-	json_arr_begin(&j);
-	for (int i = 0; i < rp->ncols; i++)
-		json_str(&j, rp->cols[i]);
-	json_arr_end(&j);
-	json_key(&j, "rows");
-	json_arr_begin(&j);
-	for (size_t r = 0; r < rp->nrows; r++) {
-		json_arr_begin(&j);
-		for (int i = 0; i < rp->ncols; i++) {
-			c = &rp->cells[r * (size_t)rp->ncols + (size_t)i];
-			if (c->kind == 1)
-				json_uint(&j, c->n);
-			else
-				json_str(&j, c->s);
-		}
-		json_arr_end(&j);
-	}
-	json_arr_end(&j);
-	json_kstr(&j, "note", REPORT_NOTE);
-	json_obj_end(&j);
-	buf_append_byte(out, '\n');
-}
-
-/* Columns on a terminal: a CJK character is two wide. */
-static size_t
-text_width(const char *s)
-{
-	size_t w = 0, n = strlen(s);
-	uint32_t cp;
-	int k;
-
-	while (n > 0) {
-		if ((k = utf8_decode((const uint8_t *)s, n, &cp)) <= 0)
-			k = 1, cp = '?';
-		w += cp >= 0x1100 ? 2 : 1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return w;
-}
-
-static void
-write_padded(struct buf *out, const char *s, size_t width, int right)
-{
-	size_t w = text_width(s);
-
-	if (right)
-		for (; w < width; w++)
-			buf_append_byte(out, ' ');
-	buf_append_str(out, s);
-	if (!right)
-		for (; w < width; w++)
-			buf_append_byte(out, ' ');
-}
-
-static void
-write_table(const struct report *rp, struct buf *out)
-{
-	size_t w[REPORT_COLS_MAX];
-	const struct report_cell *c;
-
-	buf_printf(out, "%s\n\n", rp->title);
-	for (int i = 0; i < rp->ncols; i++) {
-		w[i] = text_width(rp->cols[i]);
-		for (size_t r = 0; r < rp->nrows; r++) {
-			size_t cw = text_width(rp->cells[r * (size_t)rp->ncols +
-			    (size_t)i].s);
-			w[i] = cw > w[i] ? cw : w[i];
-		}
-	}
-	for (int i = 0; i < rp->ncols; i++) {
-		write_padded(out, rp->cols[i], w[i], i >= 2);
-		buf_append_str(out, i + 1 < rp->ncols ? "  " : "\n");
-	}
-	for (size_t r = 0; r < rp->nrows; r++)
-		for (int i = 0; i < rp->ncols; i++) {
-			c = &rp->cells[r * (size_t)rp->ncols + (size_t)i];
-			write_padded(out, c->s, w[i], i >= 2);
-			buf_append_str(out, i + 1 < rp->ncols ? "  " : "\n");
-		}
-	buf_printf(out, "\n注：%s\n", REPORT_NOTE);
-}
-
-int
-report_write(const struct report *rp, int format, struct buf *out)
-{
-	if (format == FMT_CSV)
-		write_csv(rp, out);
-	else if (format == FMT_JSON)
-		write_json(rp, out);
-	else
-		write_table(rp, out);
-	return out->oom ? -1 : 0;
-}
