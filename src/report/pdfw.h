@@ -26,6 +26,8 @@ struct pw {
 	struct err *e;
 };
 
+void pw_keep_error(HPDF_STATUS no, HPDF_STATUS detail, void *user);
+int pw_fail(struct pw *w, const char *what);
 enum { PW_LEFT, PW_RIGHT, PW_CENTER };
 
 /* Text s at (x, y) in size; returns its width (0 while collecting). */
