@@ -80,13 +80,53 @@ cp "$T/out" "$T/report.json"
 expect_rc "table" 0 $SC stats --db "$D"
 check "table names the province" contains "$T/out" "江西省"
 check "table notes 人次" contains "$T/out" "人次"
-check "expected table" python3 "$(dirname "$0")/lib/stats_expect.py" "$SKILLCERT_SRC/src/data/regions.csv" \
-  "$T/plan.csv" "$T" "$T/report.csv" "$T/report.json"
+expect_rc "xlsx" 0 $SC stats --db "$D" --format xlsx --out "$T/report.xlsx"
+expect_rc "xlsx needs --out" 64 $SC stats --db "$D" --format xlsx
+check "expected table (csv, json, xlsx)" /usr/bin/python3 "$(dirname "$0")/lib/stats_expect.py" \
+  "$SKILLCERT_SRC/src/data/regions.csv" "$T/plan.csv" "$T" "$T/report.csv" "$T/report.json" \
+  "$T/report.xlsx"
+check "xlsx: merged group headers, frozen header, percent format" /usr/bin/python3 -c "
+import openpyxl; wb=openpyxl.load_workbook('$T/report.xlsx'); ws=wb['季度统计']
+assert [str(r) for r in ws.merged_cells.ranges if r.min_row==2 and r.max_col-r.min_col==4], ws.merged_cells
+assert ws.freeze_panes=='C4', ws.freeze_panes
+assert ws.cell(4,6).number_format=='0.0%', ws.cell(4,6).number_format
+assert wb.sheetnames[2].startswith('按月发证'), wb.sheetnames"
+
+# HTML: one page, well formed, no script, a bar per region and group,
+# every text escaped (an organization named with markup, --by org).
+expect_rc "html" 0 $SC stats --db "$D" --format html --out "$T/report.html"
+check "html well formed, charts" /usr/bin/python3 "$(dirname "$0")/lib/html_check.py" \
+  "$T/report.html" "$T/report.csv"
+# PDF: A4, the region names and totals as text, fonts embedded.
+expect_rc "pdf" 0 $SC stats --db "$D" --format pdf --out "$T/report.pdf"
+check "qpdf --check" qpdf --check "$T/report.pdf"
+pdftotext -layout "$T/report.pdf" "$T/report.txt"
+check "pdf text: regions and totals" /usr/bin/python3 -c "
+import csv; t=open('$T/report.txt').read()
+rows=[r for r in csv.reader(open('$T/report.csv',encoding='utf-8-sig'))]
+end=rows.index([]); q=rows[1:end]
+for r in q: assert r[1] in t, r[1]
+tot=q[-1]; assert tot[1]=='合计' and tot[2] in t and tot[-4] in t, tot
+assert '累计有效证书（按月）' in t and '人次' in t"
+check "pdf page size A4" /usr/bin/python3 -c "
+import subprocess; o=subprocess.run(['pdfinfo','$T/report.pdf'],capture_output=True,text=True).stdout
+assert '(A4)' in o and o.index('841.89') < o.index('595.2'), o"
+pdffonts "$T/report.pdf" >"$T/fonts.txt" 2>/dev/null
+check "pdf fonts embedded" /usr/bin/python3 -c "
+l=open('$T/fonts.txt').read().splitlines()[2:]
+assert l and all(x.split()[-5]=='yes' for x in l), l"
 expect_rc "by level" 0 $SC stats --db "$D" --by level --format json
 check "levels" python3 -c "
 import json; v=json.load(open('$T/out'))
 rows={r[0]: r[2:] for r in v['rows']}
 assert rows['5']==[6,2,8] and rows['total']==[11,2,13], rows"
+expect_rc "org with markup" 0 $SC org add --db "$D" --code S000036000009 --name '<i>康养&评价</i>' \
+  --scope "$SCOPE" --valid-from 2023-01-01 --valid-to 2030-12-31 --region 360100 --quiet
+roster "$T/e.csv" S000036000009 "养老护理员 5 合格"
+expect_rc "issue e" 0 $SC issue --db "$D" --org S000036000009 --roster "$T/e.csv"
+expect_rc "html by org" 0 $SC stats --db "$D" --by org --format html
+check "org name escaped" contains "$T/out" "&lt;i&gt;康养&amp;评价&lt;/i&gt;"
+check "no raw markup" python3 -c "import sys; assert '<i>' not in open('$T/out').read()"
 expect_rc "bad --by" 64 $SC stats --db "$D" --by colour
 expect_rc "bad --quarter" 64 $SC stats --db "$D" --quarter 2021Q5
 expect_rc "repair" 0 $SC stats --db "$D" --check --repair
