@@ -22,13 +22,13 @@ static void
 cmd_export_usage(void)
 {
 	printf("usage: skillcert export --to DEPT|all --since LAST|SIZE --out DIR\n"
-	    "       [--format csv|jsonl] [--profiles FILE] [--db DIR] [--json]\n"
+	    "       [--format csv|jsonl|xlsx] [--profiles FILE] [--db DIR] [--json]\n"
 	    "       skillcert export verify MANIFEST FILE [--db DIR | --trust BUNDLE]\n"
 	    "       [--json]\n\n"
 	    "Exports to a department (or every one, `all`) the issuances and\n"
 	    "revocations its profile selects from the log leaves after SIZE\n"
 	    "(LAST: what it last received) up to the latest signed tree head:\n"
-	    "DIR/DEPT-FROM-TO.csv (UTF-8 BOM) or .jsonl, and beside it\n"
+	    "DIR/DEPT-FROM-TO.csv (UTF-8 BOM), .jsonl or .xlsx, and beside it\n"
 	    "FILE.manifest (SHA-256, rows, log range, tree head) signed by the\n"
 	    "authority key (hence the passphrase). Files are created new, mode\n"
 	    "0600. Nothing new: nothing is written, and it says so.\n"
@@ -84,8 +84,10 @@ cmd_export_parse(struct cli *c, int argc, char **argv,
 				o->format = EXPORT_CSV;
 			else if (strcmp(optarg, "jsonl") == 0)
 				o->format = EXPORT_JSONL;
+			else if (strcmp(optarg, "xlsx") == 0)
+				o->format = EXPORT_XLSX;
 			else
-				return err_set(e, ERR_USAGE, "--format: csv or jsonl");
+				return err_set(e, ERR_USAGE, "--format: csv, jsonl or xlsx");
 			break;
 		case 'h': cmd_export_usage(); return 0;
 		default: return ERR_USAGE;
@@ -93,7 +95,7 @@ cmd_export_parse(struct cli *c, int argc, char **argv,
 	}
 	if (o->to == NULL || o->out == NULL || !since || optind != argc)
 		return err_set(e, ERR_USAGE, "usage: skillcert export --to DEPT|all "
-		    "--since LAST|SIZE --out DIR [--format csv|jsonl]");
+		    "--since LAST|SIZE --out DIR [--format csv|jsonl|xlsx]");
 	return CLI_RUN;
 }
 

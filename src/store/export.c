@@ -1,5 +1,5 @@
 /* export.c - one department's export: the rows of the log leaves
- * (from, to] its profile selects, as CSV (UTF-8 BOM) or JSON Lines, and
+ * (from, to] its profile selects, as CSV (UTF-8 BOM), JSON Lines or XLSX, and
  * the manifest signed by the authority key (export.h). */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +16,13 @@
 #include "skillcert/model/level.h"
 #include "skillcert/model/sha256.h"
 #include "skillcert/store/export.h"
+
+static const char *
+export_format_name(int format)
+{
+	return format == EXPORT_JSONL ? "jsonl" : format == EXPORT_XLSX ?
+	    "xlsx" : "csv";
+}
 
 /* One row's source: the leaf and the certificate it names. */
 struct export_row {
@@ -85,20 +92,35 @@ export_value(struct registry *r, const struct export_row *x, int f,
 	return "";
 }
 
+/* One cell: CSV quoted, or length-prefixed for the workbook. */
 static void
-export_csv_header(const struct export_profile *p, struct buf *b)
+export_cell(struct buf *b, int format, int first, const char *s)
 {
-	size_t i;
-
-	buf_append(b, "\xef\xbb\xbf", 3);
-	csv_append_cell(b, "log_index");
-	buf_append_byte(b, ',');
-	csv_append_cell(b, "event");
-	for (i = 0; i < p->nfield; i++) {
-		buf_append_byte(b, ',');
-		csv_append_cell(b, export_field_name(p->field[i]));
+	if (format == EXPORT_XLSX) {
+		if (buf_append_str16(b, s) != 0)
+			b->oom = 1;
+		return;
 	}
-	buf_append_str(b, "\r\n");
+	if (!first)
+		buf_append_byte(b, ',');
+	csv_append_cell(b, s);
+}
+
+static void
+export_header(const struct export_profile *p, int format, struct buf *b)
+{
+	if (format == EXPORT_JSONL)
+		return;
+	if (format == EXPORT_XLSX)
+		buf_append_u16(b, (uint16_t)(p->nfield + 2));
+	else
+		buf_append(b, "\xef\xbb\xbf", 3);
+	export_cell(b, format, 1, "log_index");
+	export_cell(b, format, 0, "event");
+	for (size_t i = 0; i < p->nfield; i++)
+		export_cell(b, format, 0, export_field_name(p->field[i]));
+	if (format == EXPORT_CSV)
+		buf_append_str(b, "\r\n");
 }
 
 static void
@@ -126,14 +148,14 @@ export_append_row(struct registry *r, const struct export_profile *p,
 		buf_append_byte(b, '\n');
 		return;
 	}
-	csv_append_cell(b, idx);
-	buf_append_byte(b, ',');
-	csv_append_cell(b, ev);
-	for (i = 0; i < p->nfield; i++) {
-		buf_append_byte(b, ',');
-		csv_append_cell(b, export_value(r, x, p->field[i], tmp));
-	}
-	buf_append_str(b, "\r\n");
+	if (format == EXPORT_XLSX)
+		buf_append_u16(b, (uint16_t)(p->nfield + 2));
+	export_cell(b, format, 1, idx);
+	export_cell(b, format, 0, ev);
+	for (i = 0; i < p->nfield; i++)
+		export_cell(b, format, 0, export_value(r, x, p->field[i], tmp));
+	if (format == EXPORT_CSV)
+		buf_append_str(b, "\r\n");
 }
 
 static int
@@ -233,7 +255,7 @@ export_build_manifest(struct registry *r, const struct export_profile *p,
 	buf_printf(m, "skillcert-export v1\ndepartment: %s\nformat: %s\n"
 	    "file: %s\nsha256: %s\nrows: %" PRIu64 "\nlog_from: %" PRIu64 "\n"
 	    "log_to: %" PRIu64 "\nhead: %s\ncreated: %lld\nauthority: %s\n",
-	    p->dept, format == EXPORT_JSONL ? "jsonl" : "csv",
+	    p->dept, export_format_name(format),
 	    base != NULL ? base + 1 : res->file, shahex, res->rows, res->from,
 	    res->to, headhex, (long long)time(NULL), kid);
 	if (m->oom)
@@ -268,7 +290,7 @@ export_department(struct registry *r, MDB_txn *txn,
     const struct export_profile *p, uint64_t since, int format,
     const char *outdir, struct export_result *res, struct err *e)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, x = BUF_INIT;
 	struct sth h;
 	uint64_t pos;
 	int rc, n;
@@ -292,22 +314,24 @@ export_department(struct registry *r, MDB_txn *txn,
 		return 0;
 	n = snprintf(res->file, sizeof(res->file), "%s/%s-%" PRIu64 "-%" PRIu64
 	    ".%s", outdir, p->dept, res->from, res->to,
-	    format == EXPORT_JSONL ? "jsonl" : "csv");
+	    export_format_name(format));
 	if (n < 0 || (size_t)n + 10 > sizeof(res->file))
 		return err_set(e, ERR_INVALID, "%s: path too long", outdir);
 	snprintf(res->manifest, sizeof(res->manifest), "%s.manifest",
 	    res->file);
-	if (format == EXPORT_CSV)
-		export_csv_header(p, &b);
+	export_header(p, format, &b);
 	if ((rc = export_build_rows(r, txn, p, res->from, res->to, format, &b,
 	    &res->rows, e)) == 0 &&
-	    (rc = export_write_pair(r, p, format, &b, res, &h, e)) == 0 &&
+	    (format != EXPORT_XLSX || (rc = export_xlsx_bytes(&b, &x, e)) == 0) &&
+	    (rc = export_write_pair(r, p, format, format == EXPORT_XLSX ? &x : &b,
+	    res, &h, e)) == 0 &&
 	    res->to > pos &&
 	    (rc = exportpos_put(r, txn, p->dept, res->to, e)) != 0) {
 		unlink(res->file);
 		unlink(res->manifest);
 	}
 	buf_free(&b);
+	buf_free(&x);
 	if (rc != 0)
 		res->file[0] = '\0';
 	return rc;

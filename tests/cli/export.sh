@@ -2,7 +2,7 @@
 # export.sh - signed incremental exports for other departments: rows cut
 # by log position (each issuance and revocation exactly once), profiles
 # limiting occupations and fields, manifests that verify and fail when
-# one byte of the file changes.
+# one byte of the file changes; in CSV, JSON Lines and XLSX.
 source "$(dirname "$0")/lib/common.bash"
 D=$T/reg
 O=$T/out.d
@@ -134,6 +134,32 @@ assert len(rows) == 6 and all(r["occupation"] == "养老护理员" for r in rows
 assert [r["event"] for r in rows].count("revoke") == 1
 ' "$O/卫健-0-8.jsonl"
 expect_rc "jsonl verifies" 0 $SC export verify "$O/卫健-0-8.jsonl.manifest" "$O/卫健-0-8.jsonl" --db "$D"
+
+# XLSX: the same columns and cells as the CSV of the same range, every
+# cell text; the manifest's SHA-256 is over the workbook's bytes.
+expect_rc "export xlsx" 0 $SC export --db "$D" --to 民政 --since 0 --format xlsx --out "$O" --json
+check "xlsx 0-8" contains "$T/out" '"log_from":0,"log_to":8,"rows":8'
+FX="$O/民政-0-8.xlsx"
+check "xlsx mode 0600" test "$(stat -c %a "$FX")" = 600
+check "manifest says xlsx" grep -qx "format: xlsx" "$FX.manifest"
+expect_rc "csv of the same range" 0 $SC export --db "$D" --to 民政 --since 0 --out "$O"
+check "xlsx cells = csv cells" /usr/bin/python3 -c '
+import csv, sys, openpyxl
+c = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+ws = openpyxl.load_workbook(sys.argv[2]).active
+x = [[("" if v is None else v) for v in r] for r in ws.iter_rows(values_only=True)]
+assert all(isinstance(v, str) for r in x for v in r), "a cell is not text"
+assert len(c) == 9 and x == c, (len(x), len(c), [(a, b) for a, b in zip(x, c) if a != b][:2])
+assert ws.freeze_panes == "A2"
+' "$O/民政-0-8.csv" "$FX"
+expect_rc "xlsx verifies" 0 $SC export verify "$FX.manifest" "$FX" --db "$D"
+check "says intact" contains "$T/out" "intact, 8 rows"
+cp "$FX" "$T/x.xlsx"
+python3 -c '
+import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=1; open(p,"wb").write(b)' "$T/x.xlsx"
+expect_rc "xlsx: one changed byte" 1 $SC export verify "$FX.manifest" "$T/x.xlsx" --db "$D"
+check "xlsx says altered" contains "$T/err" "altered"
+expect_rc "xlsx with the bundle" 0 $SC export verify "$FX.manifest" "$FX" --trust "$T/trust.bin"
 
 # --since SIZE re-cuts a range without lowering the position; never
 # overwrites a file already there.

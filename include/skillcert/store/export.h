@@ -24,7 +24,7 @@
 #define EXPORT_FIELDS_MAX 24
 #define EXPORT_SIG_CTX "skillcert/export/v1"
 
-enum export_format { EXPORT_CSV = 1, EXPORT_JSONL = 2 };
+enum export_format { EXPORT_CSV = 1, EXPORT_JSONL = 2, EXPORT_XLSX = 3 };
 
 struct export_profile {
 	char dept[EXPORT_DEPT_MAX + 1];
@@ -72,6 +72,11 @@ struct export_result {
 int export_department(struct registry *r, MDB_txn *txn,
     const struct export_profile *p, uint64_t since, int format,
     const char *outdir, struct export_result *res, struct err *e);
+
+/* A workbook of rows given as u16 cell count + str16 cells each (the
+ * first row the header): exportxlsx.c, for export_department. */
+int export_xlsx_bytes(const struct buf *cells, struct buf *out,
+    struct err *e);
 
 /* The public keys an export is checked with: the registry's, or a trust
  * bundle's on the receiving side. */
