@@ -48,11 +48,13 @@ chart_axis(uint64_t max, uint64_t *step)
 		max = 4;
 	while (p * 10 <= max)
 		p *= 10;
-	s = p;
-	if (max / s < 2)
-		s = p / 5 ? p / 5 : 1;
-	else if (max / s < 4)
+	/* max / p is 1..9: steps of p/2, p or 2p give 3 to 5 ticks */
+	if (max / p < 2)
 		s = p / 2 ? p / 2 : 1;
+	else if (max / p < 5)
+		s = p;
+	else
+		s = 2 * p;
 	*step = s;
 	return (max + s - 1) / s * s;
 }

@@ -22,11 +22,14 @@ static const char html_css[] =
     ".skc-report td.n{text-align:right;font-variant-numeric:tabular-nums}"
     ".skc-report tr.total td{font-weight:700;background:#f3f4f6}"
     ".skc-report tbody tr:nth-child(even) td{background:#fafbfc}"
-    ".skc-report svg{width:100%;height:auto;max-width:900px;display:block}"
+    ".skc-report svg{width:100%;height:auto;max-width:720px;display:block}"
     ".skc-report .note{font-size:13px;color:#52606d;line-height:1.6}"
     ".skc-report .legend{font-size:13px}"
     ".skc-report .sw{display:inline-block;width:12px;height:12px;"
-    "vertical-align:middle;margin:0 4px 0 12px}";
+    "vertical-align:middle;margin:0 4px 0 12px}"
+    /* a phone shows the 640-unit charts at about half size: larger text */
+    "@media (max-width:600px){.skc-report svg text{font-size:18px}"
+    ".skc-report table{font-size:12px}}";
 
 static void
 html_text(struct buf *out, const char *tag, const char *attr, const char *s)
@@ -95,19 +98,20 @@ static void
 html_bars(const struct chart_bars *b, struct buf *out)
 {
 	uint64_t step, max = chart_axis(b->max, &step);
-	const int lw = 110, pw = 520, rh = 26, top = 30;
+	const int lw = 132, pw = 316, rh = 26, top = 8;
 	int h = top + (int)b->n * rh + 30;
 	double sx = (double)pw / (double)max;
 
-	buf_printf(out, "<svg viewBox=\"0 0 780 %d\" role=\"img\" "
-	    "font-size=\"13\"><title>", h);
+	buf_printf(out, "<svg viewBox=\"0 0 640 %d\" role=\"img\" "
+	    "font-size=\"14\"><title>", h);
 	html_escape(out, b->group);
 	buf_append_str(out, "：完成与目标</title>");
 	for (uint64_t v = 0; v <= max; v += step)
 		buf_printf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 		    "stroke=\"#e4e7eb\"/><text x=\"%.1f\" y=\"%d\" "
-		    "text-anchor=\"middle\" fill=\"#616e7c\">%llu</text>",
-		    lw + v * sx, top - 6, lw + v * sx, h - 26, lw + v * sx, h - 10,
+		    "text-anchor=\"middle\" fill=\"#616e7c\" font-size=\"12\">"
+		    "%llu</text>", lw + v * sx, top, lw + v * sx, h - 26,
+		    lw + v * sx, h - 10,
 		    (unsigned long long)v);
 	for (size_t i = 0; i < b->n; i++) {
 		int y = top + (int)i * rh;
@@ -138,11 +142,11 @@ static void
 html_line(const struct chart_line *l, struct buf *out)
 {
 	uint64_t step, max = chart_axis(l->max, &step);
-	const int x0 = 70, pw = 660, y0 = 250, ph = 220;
+	const int x0 = 56, pw = 560, y0 = 250, ph = 220;
 	double sx = (double)pw / 11.0, sy = (double)ph / (double)max;
 
-	buf_append_str(out, "<svg viewBox=\"0 0 780 290\" role=\"img\" "
-	    "font-size=\"13\"><title>累计发证（按月）</title>");
+	buf_append_str(out, "<svg viewBox=\"0 0 640 290\" role=\"img\" "
+	    "font-size=\"14\"><title>累计发证（按月）</title>");
 	for (uint64_t v = 0; v <= max; v += step)
 		buf_printf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
 		    "stroke=\"#e4e7eb\"/><text x=\"%d\" y=\"%.1f\" "
@@ -160,9 +164,13 @@ html_line(const struct chart_line *l, struct buf *out)
 	buf_append_str(out, "\"/>");
 	for (size_t i = 0; i < l->n; i++)
 		buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
-		    "fill=\"#dc2626\"><title>%d月 %llu</title></circle>",
+		    "fill=\"#dc2626\"><title>%d月 %llu</title></circle>"
+		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+		    "font-size=\"11\" fill=\"#323f4b\">%llu</text>",
 		    x0 + (l->month[i] - 1) * sx, y0 - (double)l->cum[i] * sy,
-		    l->month[i], (unsigned long long)l->cum[i]);
+		    l->month[i], (unsigned long long)l->cum[i],
+		    x0 + (l->month[i] - 1) * sx, y0 - (double)l->cum[i] * sy - 8,
+		    (unsigned long long)l->cum[i]);
 	buf_append_str(out, "</svg>");
 }
 
@@ -202,11 +210,11 @@ report_write_html(const struct report *rp, struct buf *out, int standalone)
 		if (rp->quarterly)
 			html_text(out, "h2", "", rp->sec[s].title);
 		html_table(rp, &rp->sec[s], out);
-		if (s == 0 && rp->quarterly)
+		if (s == 0 && rp->quarterly) {
 			html_text(out, "p", " class=\"note\"", "注：" REPORT_NOTE);
+			html_charts(rp, out);
+		}
 	}
-	if (rp->quarterly)
-		html_charts(rp, out);
 	buf_append_str(out, "</section>");
 	if (standalone)
 		buf_append_str(out, "</body></html>\n");

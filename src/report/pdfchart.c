@@ -52,9 +52,15 @@ pw_bars(struct pw *w, const struct chart_bars *b, float x, float top,
 		if (b->done[i])
 			pw_rect(w, x + lw, y + rh * 0.3f, (float)b->done[i] * sx,
 			    rh * 0.4f, C_DONE, C_DONE);
-		snprintf(t, sizeof(t), "%llu / %llu", (unsigned long long)b->done[i],
-		    (unsigned long long)b->target[i]);
-		pw_text(w, x + wd - 2, y + rh / 2 - 2.5f, 6.5f, t, PW_RIGHT);
+		if (b->target[i])
+			snprintf(t, sizeof(t), "%llu / %llu（%.1f%%）",
+			    (unsigned long long)b->done[i],
+			    (unsigned long long)b->target[i], 100.0 *
+			    (double)b->done[i] / (double)b->target[i]);
+		else
+			snprintf(t, sizeof(t), "%llu / 0",
+			    (unsigned long long)b->done[i]);
+		pw_text(w, x + lw + pw + 5, y + rh / 2 - 2.5f, 6.5f, t, PW_LEFT);
 	}
 	return 20 + rh * (float)b->n + 16;
 }
