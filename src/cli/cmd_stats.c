@@ -197,7 +197,7 @@ stats_report(struct cli *c, struct registry *r, MDB_txn *txn,
 		    "once to build them");
 	if ((rp = calloc(1, sizeof(*rp))) == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	if ((rc = report_load(r, txn, &d, e)) == 0) {
+	if ((rc = report_load(r, txn, &d, q.by == BY_NONE, e)) == 0) {
 		if ((q.by ? report_by(r, txn, &d, &q, rp) :
 		    report_quarterly(&r->cat, &d, &q, rp)) != 0)
 			rc = err_set(e, ERR_NOMEM, "out of memory");

@@ -70,12 +70,13 @@ load_batch_regions(struct registry *r, MDB_txn *txn, struct report_data *d,
 
 int
 report_load(struct registry *r, MDB_txn *txn, struct report_data *d,
-    struct err *e)
+    int rollup, struct err *e)
 {
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if ((rc = counters_each(r, txn, load_counter_cb, d, e)) != 0)
+	if ((rc = rollup ? counters_each_rollup(r, txn, load_counter_cb, d, e) :
+	    counters_each(r, txn, load_counter_cb, d, e)) != 0)
 		return rc;
 	if ((rc = registry_each_batch_stats(r, txn, load_batch_cb, d, e)) != 0)
 		return rc;
@@ -175,6 +176,13 @@ struct qstate {
 	uint64_t *valid, *revoked, *assessed, *passed;  /* [row] */
 	uint64_t *lvl;                 /* [row * Q_LEVELS + level] valid */
 	uint64_t mvalid[13], mrevoked[13];  /* by month of the year */
+	/* Lookups a counter needs, remembered: a report reads thousands of
+	 * counters over a few regions and occupations. */
+	int32_t rkey[64];
+	long rrow[64];
+	char okey[32][CERT_OCC_MAX + 1];
+	uint64_t omask[32];            /* bit g: group g counts it */
+	int nocc;
 };
 
 #define Q_LEVELS 6                     /* 0 (no level) and 1..5 */
@@ -287,13 +295,46 @@ q_free(struct qstate *s)
 	free(s->lvl);
 }
 
+static long
+q_row_cached(struct qstate *s, int32_t region)
+{
+	unsigned h = (unsigned)region % 64;
+
+	if (region != 0 && s->rkey[h] == region)
+		return s->rrow[h];
+	s->rkey[h] = region;
+	return s->rrow[h] = q_row_of(s, region);
+}
+
+/* The groups (bit g) that count occupation code occ; groups past 64 are
+ * looked up each time. */
+static uint64_t
+q_groups_of(struct qstate *s, const char *occ)
+{
+	const struct occupation *o = catalog_occ_by_code(s->cat, occ);
+	uint64_t m = 0;
+
+	for (int i = 0; i < s->nocc; i++)
+		if (strcmp(s->okey[i], occ) == 0)
+			return s->omask[i];
+	for (size_t g = 0; o != NULL && g < s->ng && g < 64; g++)
+		if (targets_has_occ(s->cat, s->g[g].t, o->name))
+			m |= (uint64_t)1 << g;
+	if (s->nocc < 32) {
+		snprintf(s->okey[s->nocc], sizeof(s->okey[0]), "%s", occ);
+		s->omask[s->nocc++] = m;
+	}
+	return m;
+}
+
 static void
 q_add_counter(struct qstate *s, const struct counter *c)
 {
 	const struct occupation *occ;
 	int y = s->q->year, qf = y * 100 + s->q->quarter * 3 - 2,
 	    qt = y * 100 + s->q->quarter * 3;
-	long row = q_row_of(s, c->region);
+	long row = q_row_cached(s, c->region);
+	uint64_t mask;
 	size_t k;
 
 	if (row < 0)
@@ -307,10 +348,11 @@ q_add_counter(struct qstate *s, const struct counter *c)
 		s->mvalid[c->month % 100] += c->valid;
 		s->mrevoked[c->month % 100] += c->revoked;
 	}
-	if ((occ = catalog_occ_by_code(s->cat, c->occ)) == NULL)
-		return;
+	mask = q_groups_of(s, c->occ);
+	occ = s->ng > 64 ? catalog_occ_by_code(s->cat, c->occ) : NULL;
 	for (size_t g = 0; g < s->ng; g++) {
-		if (!targets_has_occ(s->cat, s->g[g].t, occ->name))
+		if (g < 64 ? !(mask >> g & 1) : occ == NULL ||
+		    !targets_has_occ(s->cat, s->g[g].t, occ->name))
 			continue;
 		k = (size_t)row * s->ng + g;
 		if (c->month >= qf && c->month <= qt)

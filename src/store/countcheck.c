@@ -53,12 +53,13 @@ recount_cb(const struct cert_record *rec, void *arg)
 	return 0;
 }
 
+static void ctr_merge(struct ctr_set *s);
+
 /* The counters as the certificates say, sorted and merged into s->v. */
 static int
 ctr_recount(struct registry *r, MDB_txn *txn, struct ctr_set *s,
     struct err *e)
 {
-	size_t o = 0;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -70,6 +71,16 @@ ctr_recount(struct registry *r, MDB_txn *txn, struct ctr_set *s,
 		rc = s->rc;
 	if (rc != 0)
 		return rc;
+	ctr_merge(s);
+	return 0;
+}
+
+/* Sorts s->v by key and merges equal keys. */
+static void
+ctr_merge(struct ctr_set *s)
+{
+	size_t o = 0;
+
 	if (s->n)
 		qsort(s->v, s->n, sizeof(s->v[0]), ctr_cmp);
 	for (size_t i = 0; i < s->n; i++) {
@@ -81,7 +92,6 @@ ctr_recount(struct registry *r, MDB_txn *txn, struct ctr_set *s,
 			s->v[o++] = s->v[i];
 	}
 	s->n = o;
-	return 0;
 }
 
 struct cmp_arg {
@@ -89,16 +99,30 @@ struct cmp_arg {
 	size_t i;
 	struct err *e;
 	int differ;
+	int rollup;                    /* comparing roll-up keys */
 };
+
+/* c's key as s->v holds it: the counter's, or its roll-up's padded. */
+static void
+ctr_key_of(const struct counter *c, int rollup, uint8_t k[COUNTERS_KEY_LEN])
+{
+	if (!rollup) {
+		counters_key_encode(c, k);
+		return;
+	}
+	memset(k, 0, COUNTERS_KEY_LEN);
+	counters_rollup_key_encode(c, k);
+}
 
 static int
 ctr_differ(struct cmp_arg *a, const struct counter *c, const char *what,
     uint64_t want, uint64_t have)
 {
 	a->differ = 1;
-	err_set(a->e, ERR_INVALID, "counter org %s region %06d home %06d "
+	err_set(a->e, ERR_INVALID, "%s org %s region %06d home %06d "
 	    "occupation %s level %d method %d month %06d: %s %llu recomputed "
-	    "from the certificates, %llu stored", c->org, (int)c->region,
+	    "from the certificates, %llu stored", a->rollup ? "roll-up" :
+	    "counter", c->org, (int)c->region,
 	    (int)c->home, c->occ, c->level, c->method, c->month, what,
 	    (unsigned long long)want, (unsigned long long)have);
 	return 1;
@@ -114,7 +138,7 @@ cmp_cb(const struct counter *c, void *arg)
 
 	if (c->valid == 0 && c->revoked == 0)
 		return 0;
-	counters_key_encode(c, k);
+	ctr_key_of(c, a->rollup, k);
 	if (a->i == a->s->n)
 		return ctr_differ(a, c, "valid", 0, c->valid);
 	w = &a->s->v[a->i];
@@ -130,20 +154,48 @@ cmp_cb(const struct counter *c, void *arg)
 	return 0;
 }
 
+/* The roll-up s->v's counters sum to, keyed and merged in place. */
+static void
+ctr_to_rollup(struct ctr_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct counter *c = &s->v[i].c;
+		c->org[0] = '\0';
+		c->home = 0;
+		c->method = 0;
+		ctr_key_of(c, 1, s->v[i].k);
+	}
+	ctr_merge(s);
+}
+
+static int
+ctr_compare(struct registry *r, MDB_txn *txn, struct cmp_arg *a,
+    struct err *e)
+{
+	int rc;
+
+	a->i = 0;
+	rc = a->rollup ? counters_each_rollup(r, txn, cmp_cb, a, e) :
+	    counters_each(r, txn, cmp_cb, a, e);
+	if (rc == 0 && !a->differ && a->i < a->s->n)
+		ctr_differ(a, &a->s->v[a->i].c, "valid", a->s->v[a->i].c.valid,
+		    0);
+	return rc;
+}
+
 int
 counters_check(struct registry *r, MDB_txn *txn, struct err *e)
 {
 	struct ctr_set s;
-	struct cmp_arg a = { &s, 0, e, 0 };
+	struct cmp_arg a = { &s, 0, e, 0, 0 };
 	int rc;
 
-	if ((rc = ctr_recount(r, txn, &s, e)) != 0) {
-		free(s.v);
-		return rc;
+	if ((rc = ctr_recount(r, txn, &s, e)) == 0 &&
+	    (rc = ctr_compare(r, txn, &a, e)) == 0 && !a.differ) {
+		ctr_to_rollup(&s);
+		a.rollup = 1;
+		rc = ctr_compare(r, txn, &a, e);
 	}
-	rc = counters_each(r, txn, cmp_cb, &a, e);
-	if (rc == 0 && !a.differ && a.i < s.n)
-		ctr_differ(&a, &s.v[a.i].c, "valid", s.v[a.i].c.valid, 0);
 	free(s.v);
 	if (rc != 0)
 		return rc;

@@ -13,7 +13,10 @@
 #define CTR_PLEN 4
 #define CTR_KLEN COUNTERS_KEY_LEN
 #define CTR_VLEN 16
-#define CTR_READY "ctr.v"
+/* v2: with the roll-up; a registry marked "ctr.v" has none until rebuilt */
+#define CTR_READY "ctr.v2"
+#define CTQ_PREFIX "ctq/"
+#define CTQ_KLEN COUNTERS_ROLLUP_KEY_LEN
 
 static void
 put_be32(uint8_t *p, uint32_t v)
@@ -73,6 +76,27 @@ counters_key_encode(const struct counter *c, uint8_t k[CTR_KLEN])
 	put_be32(p + 14, (uint32_t)c->month);
 }
 
+void
+counters_rollup_key_encode(const struct counter *c,
+    uint8_t k[COUNTERS_ROLLUP_KEY_LEN])
+{
+	memcpy(k, CTQ_PREFIX, CTR_PLEN);
+	put_be32(k + 4, (uint32_t)c->region);
+	cert_occ_pack(c->occ, k + 8);
+	k[12] = (uint8_t)c->level;
+	put_be32(k + 13, (uint32_t)c->month);
+}
+
+static void
+ctq_decode_key(const uint8_t *k, struct counter *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->region = (int32_t)get_be32(k + 4);
+	cert_occ_unpack(k + 8, c->occ);
+	c->level = k[12];
+	c->month = (int)get_be32(k + 13);
+}
+
 static void
 ctr_decode_key(const uint8_t k[CTR_KLEN], struct counter *c)
 {
@@ -90,7 +114,7 @@ ctr_decode_key(const uint8_t k[CTR_KLEN], struct counter *c)
 }
 
 static int
-ctr_add(struct registry *r, MDB_txn *txn, const uint8_t k[CTR_KLEN],
+ctr_add(struct registry *r, MDB_txn *txn, const uint8_t *k, size_t klen,
     int64_t dvalid, int64_t drevoked, struct err *e)
 {
 	MDB_val v;
@@ -98,7 +122,7 @@ ctr_add(struct registry *r, MDB_txn *txn, const uint8_t k[CTR_KLEN],
 	struct buf b = BUF_INIT;
 	int rc;
 
-	rc = registry_meta_get(r, txn, k, CTR_KLEN, &v);
+	rc = registry_meta_get(r, txn, k, klen, &v);
 	if (rc == 0 && v.mv_size == CTR_VLEN) {
 		valid = get_be64(v.mv_data);
 		revoked = get_be64((const uint8_t *)v.mv_data + 8);
@@ -116,7 +140,7 @@ ctr_add(struct registry *r, MDB_txn *txn, const uint8_t k[CTR_KLEN],
 		buf_free(&b);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	rc = registry_meta_put(r, txn, k, CTR_KLEN, b.data, b.len, e);
+	rc = registry_meta_put(r, txn, k, klen, b.data, b.len, e);
 	buf_free(&b);
 	return rc;
 }
@@ -125,30 +149,34 @@ int
 counters_add(struct registry *r, MDB_txn *txn, const struct counter *c,
     int64_t dvalid, int64_t drevoked, struct err *e)
 {
-	uint8_t k[COUNTERS_KEY_LEN];
+	uint8_t k[COUNTERS_KEY_LEN], q[COUNTERS_ROLLUP_KEY_LEN];
+	int rc;
 
 	counters_key_encode(c, k);
-	return ctr_add(r, txn, k, dvalid, drevoked, e);
+	counters_rollup_key_encode(c, q);
+	if ((rc = ctr_add(r, txn, k, CTR_KLEN, dvalid, drevoked, e)) != 0)
+		return rc;
+	return ctr_add(r, txn, q, CTQ_KLEN, dvalid, drevoked, e);
 }
 
 /* Calls fn(key, valid, revoked) for every stored counter. */
 static int
-ctr_each_raw(struct registry *r, MDB_txn *txn,
-    int (*fn)(const uint8_t *, uint64_t, uint64_t, void *), void *arg,
-    struct err *e)
+ctr_each_raw(struct registry *r, MDB_txn *txn, const char *prefix,
+    size_t klen, int (*fn)(const uint8_t *, uint64_t, uint64_t, void *),
+    void *arg, struct err *e)
 {
 	MDB_cursor *cur;
-	MDB_val k = { CTR_PLEN, (void *)CTR_PREFIX }, v;
+	MDB_val k = { CTR_PLEN, (void *)prefix }, v;
 	int rc, stop = 0;
 
 	if ((rc = mdb_cursor_open(txn, r->meta, &cur)) != 0)
 		return registry_db_error(e, rc, "counters");
 	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (rc == 0 && !stop) {
-		if (k.mv_size < CTR_PLEN || memcmp(k.mv_data, CTR_PREFIX,
+		if (k.mv_size < CTR_PLEN || memcmp(k.mv_data, prefix,
 		    CTR_PLEN) != 0)
 			break;
-		if (k.mv_size != CTR_KLEN || v.mv_size != CTR_VLEN) {
+		if (k.mv_size != klen || v.mv_size != CTR_VLEN) {
 			mdb_cursor_close(cur);
 			return err_set(e, ERR_DB, "a counter is corrupt");
 		}
@@ -166,6 +194,7 @@ ctr_each_raw(struct registry *r, MDB_txn *txn,
 struct each_arg {
 	int (*fn)(const struct counter *, void *);
 	void *arg;
+	int rollup;
 };
 
 static int
@@ -174,7 +203,10 @@ each_cb(const uint8_t *k, uint64_t valid, uint64_t revoked, void *arg)
 	struct each_arg *a = arg;
 	struct counter c;
 
-	ctr_decode_key(k, &c);
+	if (a->rollup)
+		ctq_decode_key(k, &c);
+	else
+		ctr_decode_key(k, &c);
 	c.valid = valid;
 	c.revoked = revoked;
 	return a->fn(&c, a->arg);
@@ -184,9 +216,18 @@ int
 counters_each(struct registry *r, MDB_txn *txn,
     int (*fn)(const struct counter *, void *), void *arg, struct err *e)
 {
-	struct each_arg a = { fn, arg };
+	struct each_arg a = { fn, arg, 0 };
 
-	return ctr_each_raw(r, txn, each_cb, &a, e);
+	return ctr_each_raw(r, txn, CTR_PREFIX, CTR_KLEN, each_cb, &a, e);
+}
+
+int
+counters_each_rollup(struct registry *r, MDB_txn *txn,
+    int (*fn)(const struct counter *, void *), void *arg, struct err *e)
+{
+	struct each_arg a = { fn, arg, 1 };
+
+	return ctr_each_raw(r, txn, CTQ_PREFIX, CTQ_KLEN, each_cb, &a, e);
 }
 
 int
@@ -204,8 +245,9 @@ counters_mark_ready(struct registry *r, MDB_txn *txn, struct err *e)
 	    e);
 }
 
-int
-counters_clear(struct registry *r, MDB_txn *txn, struct err *e)
+static int
+ctr_clear_prefix(struct registry *r, MDB_txn *txn, const char *prefix,
+    struct err *e)
 {
 	MDB_cursor *cur;
 	MDB_val k, v;
@@ -215,10 +257,10 @@ counters_clear(struct registry *r, MDB_txn *txn, struct err *e)
 		return registry_db_error(e, rc, "counters");
 	for (;;) {
 		k.mv_size = CTR_PLEN;
-		k.mv_data = (void *)CTR_PREFIX;
+		k.mv_data = (void *)prefix;
 		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 		if (rc != 0 || k.mv_size < CTR_PLEN ||
-		    memcmp(k.mv_data, CTR_PREFIX, CTR_PLEN) != 0)
+		    memcmp(k.mv_data, prefix, CTR_PLEN) != 0)
 			break;
 		if ((rc = mdb_cursor_del(cur, 0)) != 0)
 			break;
@@ -229,3 +271,10 @@ counters_clear(struct registry *r, MDB_txn *txn, struct err *e)
 	return 0;
 }
 
+int
+counters_clear(struct registry *r, MDB_txn *txn, struct err *e)
+{
+	int rc = ctr_clear_prefix(r, txn, CTR_PREFIX, e);
+
+	return rc ? rc : ctr_clear_prefix(r, txn, CTQ_PREFIX, e);
+}

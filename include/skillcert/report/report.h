@@ -79,8 +79,11 @@ struct report_data {
 enum report_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_XLSX, FMT_HTML,
 	FMT_PDF };
 
+/* The counters (rollup: the roll-up by region, occupation, level and
+ * month, all the quarterly report needs; else every counter, as --by
+ * needs), the batches' figures and the targets. */
 int report_load(struct registry *r, MDB_txn *txn, struct report_data *d,
-    struct err *e);
+    int rollup, struct err *e);
 void report_data_free(struct report_data *d);
 /* Builds rp (zeroed here); -1 when out of memory. */
 int report_quarterly(const struct catalog *cat, const struct report_data *d,

@@ -5,7 +5,11 @@
  *
  * Key: "ctr/" org code (13) u32 region u32 home region occ[4] u8 level
  * u8 method u32 month (YYYYMM), big-endian; value: u64 valid u64 revoked.
- * "ctr.v" marks counters that are complete (set by init and by a
+ * Beside them, changed by the same counters_add, the roll-up the
+ * quarterly report reads: "ctq/" u32 region occ[4] u8 level u32 month
+ * (at most regions x occupations x levels x months keys, however many
+ * organizations and home regions), same value.
+ * "ctr.v2" marks counters and roll-up complete (set by init and by a
  * rebuild); registries made before them have none until rebuilt. */
 #ifndef SKILLCERT_COUNTERS_H
 #define SKILLCERT_COUNTERS_H
@@ -29,7 +33,11 @@ struct counter {
 int32_t counters_region_at(const struct org *o, int32_t day);
 #define COUNTERS_KEY_LEN (4 + ORGCODE_LEN + 4 + 4 + 4 + 1 + 1 + 4)
 void counters_key_encode(const struct counter *c, uint8_t k[COUNTERS_KEY_LEN]);
-/* Adds dvalid and drevoked to c's counter (never below zero). */
+#define COUNTERS_ROLLUP_KEY_LEN (4 + 4 + 4 + 1 + 4)
+void counters_rollup_key_encode(const struct counter *c,
+    uint8_t k[COUNTERS_ROLLUP_KEY_LEN]);
+/* Adds dvalid and drevoked to c's counter and its roll-up (never below
+ * zero). */
 int counters_add(struct registry *r, MDB_txn *txn, const struct counter *c,
     int64_t dvalid, int64_t drevoked, struct err *e);
 /* Removes every counter (and not the mark). */
@@ -42,10 +50,13 @@ int registry_counter_of(struct registry *r, MDB_txn *txn,
 /* Every counter in key order; fn returns non-zero to stop. */
 int counters_each(struct registry *r, MDB_txn *txn,
     int (*fn)(const struct counter *, void *), void *arg, struct err *e);
+/* Every roll-up entry in key order (org "", home and method 0). */
+int counters_each_rollup(struct registry *r, MDB_txn *txn,
+    int (*fn)(const struct counter *, void *), void *arg, struct err *e);
 /* 1 when the counters are complete (made by init or a rebuild). */
 int counters_ready(struct registry *r, MDB_txn *txn);
-/* Recomputes them from the certificates: 0 when they agree, else
- * ERR_INVALID with the first difference in e. */
+/* Recomputes them from the certificates, and the roll-up from them: 0
+ * when all agree, else ERR_INVALID with the first difference in e. */
 int counters_check(struct registry *r, MDB_txn *txn, struct err *e);
 /* Replaces them with the recomputation and marks them complete. */
 int counters_rebuild(struct registry *r, MDB_txn *txn, struct err *e);
