@@ -3,6 +3,7 @@
  * a pale bar, its count so far over it) side by side, then the
  * cumulative issuance per month as a line. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "chart.h"
 #include "pdfw.h"
@@ -108,35 +109,70 @@ pw_linechart(struct pw *w, const struct chart_line *l, float top, float h)
 	}
 }
 
+#define PW_BARS_PER 30            /* regions per bar chart: more go on */
+
+/* Rows [from, from + n) of b, on b's scale. */
+static void
+pw_chunk(const struct chart_bars *b, size_t from, struct chart_bars *c)
+{
+	size_t n = b->n - from < PW_BARS_PER ? b->n - from : PW_BARS_PER;
+
+	c->group = b->group;
+	c->max = b->max;
+	c->n = n;
+	for (size_t i = 0; i < n; i++) {
+		c->label[i] = b->label[from + i];
+		c->target[i] = b->target[from + i];
+		c->done[i] = b->done[from + i];
+	}
+}
+
+/* The bar charts, two side by side, each at most PW_BARS_PER regions
+ * (a longer one continues in the next chart), pages added as needed. */
+static int
+pw_all_bars(struct pw *w, const struct report *rp, struct chart_bars *b,
+    struct chart_bars *c)
+{
+	float colw = (PW_W - 2 * PW_M - 24) / 2, h = 0, hh, top = w->y;
+	int slot = 0, rc;
+
+	for (int g = 0; g < rp->ngroups; g++) {
+		chart_bars_of(rp, g, b);
+		for (size_t from = 0; from == 0 || from < b->n;
+		    from += PW_BARS_PER, slot++) {
+			pw_chunk(b, from, c);
+			if (slot && slot % 2 == 0) {
+				top -= h + 18;
+				h = 0;
+				if (top - 36 - 14.0f * (float)c->n < PW_M) {
+					if ((rc = pw_page(w)) != 0)
+						return rc;
+					top = w->y;
+				}
+			}
+			hh = pw_bars(w, c, PW_M + (float)(slot % 2) * (colw + 24),
+			    top, colw, 14);
+			h = hh > h ? hh : h;
+		}
+	}
+	w->y = top - h - 4;
+	return 0;
+}
+
 int
 pw_charts(struct pw *w, const struct report *rp)
 {
-	struct chart_bars b;
+	struct chart_bars *b = calloc(2, sizeof(*b));
 	struct chart_line l;
-	float colw = (PW_W - 2 * PW_M - 24) / 2, h = 0, hh, rh, top;
 	int rc;
 
-	if ((rc = pw_page(w)) != 0)
+	if (b == NULL)
+		return err_set(w->e, ERR_NOMEM, "PDF: out of memory");
+	if ((rc = pw_page(w)) != 0 || (rc = pw_all_bars(w, rp, b, b + 1)) != 0) {
+		free(b);
 		return rc;
-	top = w->y;
-	for (int g = 0; g < rp->ngroups; g++) {
-		chart_bars_of(rp, g, &b);
-		rh = b.n ? (PW_H - 2 * PW_M - 80) / (float)b.n : 14;
-		rh = rh > 14 ? 14 : rh < 5 ? 5 : rh;
-		if (g && g % 2 == 0) {
-			top -= h + 18;
-			h = 0;
-			if (top - 20 - rh * (float)b.n < PW_M + 20) {
-				if ((rc = pw_page(w)) != 0)
-					return rc;
-				top = w->y;
-			}
-		}
-		hh = pw_bars(w, &b, PW_M + (float)(g % 2) * (colw + 24), top, colw,
-		    rh);
-		h = hh > h ? hh : h;
 	}
-	w->y = top - h - 4;
+	free(b);
 	if (rp->ngroups)
 		pw_legend(w, PW_M + 62, w->y - 10), w->y -= 26;
 	if (w->y - 220 < PW_M && (rc = pw_page(w)) != 0)
