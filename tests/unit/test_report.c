@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "skillcert/base/buf.h"
 #include "skillcert/report/report.h"
@@ -98,34 +99,43 @@ test_pdf(const struct report *rp)
 {
 	struct buf out = BUF_INIT, txt = BUF_INIT;
 	struct err e;
-	char cmd[256], line[128];
+	char dir[] = "/tmp/test_report.XXXXXX", pdf[64], tx[64], cmd[256];
+	char line[128];
 	int pages = 0;
 	FILE *p, *f;
 
 	CHECK_EQ_INT(report_write_pdf(rp, NULL, &out, &e), 0);
 	CHECK(out.len > 1000 && memcmp(out.data, "%PDF-", 5) == 0);
-	if ((f = fopen("/tmp/test_report.pdf", "wb")) == NULL)
+	/* A private folder: the normal and the sanitizer builds' tests may
+	 * run at the same time. */
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(pdf, sizeof(pdf), "%s/r.pdf", dir);
+	snprintf(tx, sizeof(tx), "%s/r.txt", dir);
+	CHECK((f = fopen(pdf, "wb")) != NULL);
+	if (f == NULL)
 		return;
-	fwrite(out.data, 1, out.len, f);
+	CHECK(fwrite(out.data, 1, out.len, f) == out.len);
 	fclose(f);
-	if ((p = popen("pdfinfo /tmp/test_report.pdf 2>/dev/null", "r")) != NULL) {
+	snprintf(cmd, sizeof(cmd), "pdfinfo %s 2>/dev/null", pdf);
+	if ((p = popen(cmd, "r")) != NULL) {
 		while (fgets(line, sizeof(line), p))
 			if (strncmp(line, "Pages:", 6) == 0)
 				pages = atoi(line + 6);
 		pclose(p);
 	}
 	CHECK(pages >= 4);     /* 91 rows over pages, the sections, charts */
-	snprintf(cmd, sizeof(cmd), "pdftotext /tmp/test_report.pdf /tmp/test_report.txt "
-	    "2>/dev/null");
+	snprintf(cmd, sizeof(cmd), "pdftotext %s %s 2>/dev/null", pdf, tx);
 	CHECK_EQ_INT(system(cmd), 0);
-	CHECK_EQ_INT(buf_read_file(&txt, "/tmp/test_report.txt", 1 << 20), 0);
+	CHECK_EQ_INT(buf_read_file(&txt, tx, 1 << 20), 0);
 	buf_cstr(&txt);
 	CHECK(txt.data != NULL && count((char *)txt.data, "预计期末") >= 2);
 	CHECK(txt.data != NULL && strstr((char *)txt.data, "第90区") != NULL);
 	CHECK(txt.data != NULL && strstr((char *)txt.data, "<b>县&区</b>") != NULL);
-	if (getenv("TEST_REPORT_KEEP") == NULL)  /* to look at the pages */
-		remove("/tmp/test_report.pdf");
-	remove("/tmp/test_report.txt");
+	if (getenv("TEST_REPORT_KEEP") == NULL) {  /* to look at the pages */
+		remove(pdf);
+		remove(tx);
+		rmdir(dir);
+	}
 	buf_free(&out);
 	buf_free(&txt);
 }
