@@ -507,6 +507,15 @@ svc_addr_limit(struct registry *r, struct fake *clk)
 	CHECK_EQ_INT(acct_login(s, "op1", PW, "192.0.2.7", sid, &step, &ra, &e),
 	    ERR_FULL);
 	CHECK_EQ_INT(ra, 2);                 /* one token at 0.5/s */
+	CHECK_STR(audit_last(r).object, "throttled (address); repeats not "
+	    "recorded");
+	{
+		uint64_t seq = audit_last(r).seq;
+		for (int i = 0; i < 5; i++)
+			CHECK_EQ_INT(acct_login(s, "op1", PW, "192.0.2.7", sid, &step,
+			    &ra, &e), ERR_FULL);
+		CHECK_EQ_INT(audit_last(r).seq, seq);  /* a flood is one record */
+	}
 	CHECK_EQ_INT(acct_login(s, "op1", PW, "192.0.2.8", sid, &step, &ra, &e),
 	    0);                              /* another address is not held */
 	clk->t += 2;
