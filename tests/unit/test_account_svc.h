@@ -526,6 +526,97 @@ svc_addr_limit(struct registry *r, struct fake *clk)
 	acct_service_close(s);
 }
 
+/* An unknown name costs a hash too: at a cost where one hash is a few
+ * milliseconds, unknown and wrong-password logins take alike (without the
+ * dummy hash the unknown one would be ~1000 times faster). */
+static void
+svc_timing(struct registry *r, struct fake *clk)
+{
+	struct acct_service *s;
+	struct acct_config c;
+	uint8_t sid[32];
+	int64_t ra;
+	double t0, known = 0, unknown = 0;
+	struct err e;
+	int step;
+
+	acct_config_defaults(&c);
+	c.hash_m_kib = 4096;
+	c.hash_t = 1;
+	c.per_addr_rate = 1000;
+	c.per_addr_burst = 1000;
+	CHECK_EQ_INT(acct_service_open(&s, r, &c, &e), 0);
+	acct_service_set_clock(s, fake_now, clk);
+	CHECK_EQ_INT(acct_user_add_pw(s, &cli, "timed", ACCT_OPERATOR, GEN_ORG, PW,
+	    0, &e), 0);
+	for (int i = 0; i < 6; i++) {
+		t0 = gen_now();
+		acct_login(s, "timed", "wrong password!!", "t", sid, &step, &ra, &e);
+		known += gen_now() - t0;
+		t0 = gen_now();
+		acct_login(s, "untimed", "wrong password!!", "t", sid, &step, &ra, &e);
+		unknown += gen_now() - t0;
+		clk->t += 3600;              /* past any lock */
+	}
+	CHECK(unknown > known / 3 && unknown < known * 3);
+	if (!(unknown > known / 3 && unknown < known * 3))
+		fprintf(stderr, "known %.4f s, unknown %.4f s\n", known, unknown);
+	acct_service_close(s);
+}
+
+struct stress { struct acct_service *s; int ok; };
+
+static void *
+stress_run(void *arg)
+{
+	struct stress *x = arg;
+	struct acct_actor who;
+	uint8_t sid[32];
+	int64_t ra;
+	struct err e;
+	int step;
+
+	for (int i = 0; i < 10; i++)
+		if (acct_login(x->s, "op1", PW, "s", sid, &step, &ra, &e) == 0 &&
+		    acct_session_check(x->s, sid, "s", &who, NULL, &e) == 0 &&
+		    acct_logout(x->s, sid, "s", &e) == 0)
+			x->ok++;
+	return NULL;
+}
+
+/* Logins from several threads at once, through a pool of 2. */
+static void
+svc_threads(struct registry *r, struct fake *clk)
+{
+	struct acct_service *s = svc_open(r, clk, 2, 16, 1000, 1000);
+	struct stress x[6];
+	pthread_t t[6];
+	size_t removed = 99;
+	uint8_t sid[32];
+	struct err e;
+	int total = 0, step;
+
+	for (int i = 0; i < 6; i++) {
+		x[i].s = s;
+		x[i].ok = 0;
+		CHECK_EQ_INT(pthread_create(&t[i], NULL, stress_run, &x[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], NULL);
+		total += x[i].ok;
+	}
+	CHECK_EQ_INT(total, 60);
+	CHECK_EQ_INT(acct_session_sweep(s, &removed, &e), 0);  /* older ones */
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ_INT(login(s, "op1", PW, sid, &step, &e), 0);
+	CHECK_EQ_INT(acct_session_sweep(s, &removed, &e), 0);
+	CHECK_EQ_INT(removed, 0);        /* both live */
+	clk->t += ACCT_IDLE_S + 1;
+	CHECK_EQ_INT(acct_session_sweep(s, &removed, &e), 0);
+	CHECK_EQ_INT(removed, 2);
+	acct_service_close(s);
+}
+
 static void
 test_service(struct registry *r)
 {
@@ -544,6 +635,8 @@ test_service(struct registry *r)
 	acct_service_close(s);
 	svc_pool_full(r, &clk);
 	svc_addr_limit(r, &clk);
+	svc_timing(r, &clk);
+	svc_threads(r, &clk);
 }
 
 /* The pool alone: queue 0 means no waiting at all. */
