@@ -107,6 +107,9 @@ acct_login_record(struct acct_service *s, const char *name, int why,
 		return rc ? rc : ERR_DENIED;
 	}
 	acct_actor_of(&a, client, &who);
+	/* Disabled or locked since the password was read: still refused. */
+	if (why == L_OK && (a.disabled || a.locked_until > acct_now(s)))
+		why = a.disabled ? L_DISABLED : L_LOCKED;
 	if (why == L_OK) {
 		a.failures = 0;
 		a.locked_until = 0;
