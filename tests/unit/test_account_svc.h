@@ -526,9 +526,10 @@ svc_addr_limit(struct registry *r, struct fake *clk)
 	acct_service_close(s);
 }
 
-/* An unknown name costs a hash too: at a cost where one hash is a few
- * milliseconds, unknown and wrong-password logins take alike (without the
- * dummy hash the unknown one would be ~1000 times faster). */
+/* An unknown name costs a hash too: at a cost where one hash is ~20 ms
+ * (more than a commit's fsync), unknown and wrong-password logins take
+ * alike; without the dummy hash the unknown one would be ~100 times
+ * faster, so a factor of 4 either way cannot hide it. */
 static void
 svc_timing(struct registry *r, struct fake *clk)
 {
@@ -541,15 +542,15 @@ svc_timing(struct registry *r, struct fake *clk)
 	int step;
 
 	acct_config_defaults(&c);
-	c.hash_m_kib = 4096;
-	c.hash_t = 1;
+	c.hash_m_kib = 8192;
+	c.hash_t = 2;
 	c.per_addr_rate = 1000;
 	c.per_addr_burst = 1000;
 	CHECK_EQ_INT(acct_service_open(&s, r, &c, &e), 0);
 	acct_service_set_clock(s, fake_now, clk);
 	CHECK_EQ_INT(acct_user_add_pw(s, &cli, "timed", ACCT_OPERATOR, GEN_ORG, PW,
 	    0, &e), 0);
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 4; i++) {
 		t0 = gen_now();
 		acct_login(s, "timed", "wrong password!!", "t", sid, &step, &ra, &e);
 		known += gen_now() - t0;
@@ -558,9 +559,9 @@ svc_timing(struct registry *r, struct fake *clk)
 		unknown += gen_now() - t0;
 		clk->t += 3600;              /* past any lock */
 	}
-	CHECK(unknown > known / 3 && unknown < known * 3);
-	if (!(unknown > known / 3 && unknown < known * 3))
-		fprintf(stderr, "known %.4f s, unknown %.4f s\n", known, unknown);
+	CHECK(unknown > known / 4 && unknown < known * 4);
+	printf("4 logins: wrong password %.3f s, unknown name %.3f s\n", known,
+	    unknown);
 	acct_service_close(s);
 }
 
