@@ -326,6 +326,15 @@ svc_perms(struct acct_service *s, struct fake *clk)
 	CHECK_EQ_INT(acct_user_each(s, &adm1, NULL, list_cb, list, &e), 0);
 	CHECK_STR(list, "adm1 op.zhang-1 op1 op2 op9 ");  /* not adm2, boss */
 	CHECK_EQ_INT(acct_user_each(s, &op, NULL, list_cb, list, &e), ERR_DENIED);
+	{
+		struct account a;
+		CHECK_EQ_INT(acct_user_get(s, &adm1, "op9", &a, &e), 0);
+		CHECK_EQ_INT(a.disabled, 1);
+		CHECK_EQ_INT(a.pwhash[0], 0);
+		CHECK_EQ_INT(acct_user_get(s, &adm1, "adm2", &a, &e), ERR_NOTFOUND);
+		CHECK_EQ_INT(acct_user_get(s, &cli, "adm2", &a, &e), 0);
+		CHECK_STR(a.org, ORG2);
+	}
 	(void)clk;
 }
 
