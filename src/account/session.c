@@ -180,9 +180,15 @@ acct_password_change(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
 		explicit_bzero(&a, sizeof(a));
 		return rc;
 	}
-	if (a.locked_until > acct_now(s))
-		rc = err_set(e, ERR_DENIED, "current password is wrong");
-	else if ((rc = acct_verify(s, a.pwhash, old_pw, e)) == ERR_DENIED)
+	if (a.locked_until > acct_now(s)) {
+		/* The user is logged in: the lock may be told, and is not
+		 * lengthened by more tries. */
+		rc = err_set(e, ERR_DENIED, "too many wrong passwords: try again "
+		    "in %lld s", (long long)(a.locked_until - acct_now(s)));
+		explicit_bzero(&a, sizeof(a));
+		return rc;
+	}
+	if ((rc = acct_verify(s, a.pwhash, old_pw, e)) == ERR_DENIED)
 		err_set(e, ERR_DENIED, "current password is wrong");
 	explicit_bzero(&a, sizeof(a));
 	if (rc == ERR_DENIED) {

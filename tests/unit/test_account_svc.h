@@ -265,6 +265,7 @@ svc_totp(struct acct_service *s, struct registry *r, struct fake *clk)
 	    ERR_INVALID);              /* contains the name */
 	CHECK_EQ_INT(acct_password_change(s, sid, "not the old one", PW, "x", &e),
 	    ERR_DENIED);
+	CHECK_EQ_INT(get_acct(r, "adm1").failures, 1);   /* counted */
 	CHECK_EQ_INT(acct_password_change(s, sid, pw, PW, "x", &e), 0);
 	CHECK_EQ_INT(acct_session_check(s, sid, "x", &who, NULL, &e), 0);
 	CHECK_EQ_INT(who.role, ACCT_ADMIN);
