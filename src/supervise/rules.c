@@ -112,6 +112,17 @@ sig_rules_set(struct sig_rule *r, const char *key, const char *val, int line,
 	    "no parameter '%s'", line, d->id, key);
 }
 
+/* s without its leading and trailing spaces (in place). */
+static char *
+sig_rules_trim(char *s)
+{
+	while (*s == ' ')
+		s++;
+	for (char *t = s + strlen(s); t > s && t[-1] == ' '; )
+		*--t = '\0';
+	return s;
+}
+
 /* "k=v;k=v" (spaces around each allowed; empty = all defaults). */
 static int
 sig_rules_params(struct sig_rule *r, char *s, int line, struct err *e)
@@ -120,17 +131,14 @@ sig_rules_params(struct sig_rule *r, char *s, int line, struct err *e)
 	int rc;
 
 	for (tok = strtok_r(s, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-		while (*tok == ' ')
-			tok++;
-		for (char *t = tok + strlen(tok); t > tok && t[-1] == ' '; )
-			*--t = '\0';
-		if (*tok == '\0')
+		if (*(tok = sig_rules_trim(tok)) == '\0')
 			continue;
 		if ((eq = strchr(tok, '=')) == NULL || eq == tok)
 			return err_set(e, ERR_INVALID, "line %d, field 4 (params): "
 			    "'%s' is not key=value", line, tok);
 		*eq = '\0';
-		if ((rc = sig_rules_set(r, tok, eq + 1, line, e)) != 0)
+		if ((rc = sig_rules_set(r, sig_rules_trim(tok), sig_rules_trim(eq + 1),
+		    line, e)) != 0)
 			return rc;
 	}
 	return 0;
