@@ -81,13 +81,14 @@ sig_data_occ(struct sig_data *d, const char *code)
 	void *p;
 
 	for (size_t i = 0; i < d->nocc; i++)
-		if (strcmp(d->occ[i], code) == 0)
+		if (strcmp(d->occ[i].code, code) == 0)
 			return (int)i;
 	if (d->nocc >= UINT16_MAX - 1 ||
 	    (p = realloc(d->occ, (d->nocc + 1) * sizeof(*d->occ))) == NULL)
 		return -1;
 	d->occ = p;
-	snprintf(d->occ[d->nocc], sizeof(d->occ[0]), "%s", code);
+	snprintf(d->occ[d->nocc].code, sizeof(d->occ[0].code), "%s", code);
+	snprintf(d->occ[d->nocc].label, sizeof(d->occ[0].label), "%s", code);
 	return (int)d->nocc++;
 }
 

@@ -150,3 +150,11 @@ sig_ctx_persons(struct sig_ctx *x)
 	return 0;
 }
 
+
+const char *
+sig_level_cn(int level)
+{
+	static const char *const cn[] = { "?", "一级", "二级", "三级", "四级", "五级" };
+
+	return level >= 1 && level <= 5 ? cn[level] : cn[0];
+}

@@ -19,6 +19,7 @@ struct sig_load {
 	char last_bid[65];
 	int last_occ;
 	char last_occ_code[CERT_OCC_MAX + 1];
+	const struct catalog *cat;
 	struct err *e;
 	int rc;                        /* what stopped a walk */
 };
@@ -140,8 +141,12 @@ sig_load_cert(const struct cert_record *rec, void *arg)
 		memcpy(l->last_code, c->org, sizeof(l->last_code));
 	}
 	if (strcmp(c->occ_code, l->last_occ_code) != 0) {
+		const struct occupation *oc = catalog_occ_by_code(l->cat, c->occ_code);
 		if ((l->last_occ = sig_data_occ(l->d, c->occ_code)) < 0)
 			return sig_load_nomem(l);
+		if (oc != NULL)
+			snprintf(l->d->occ[l->last_occ].label,
+			    sizeof(l->d->occ[0].label), "%s", oc->name);
 		memcpy(l->last_occ_code, c->occ_code, sizeof(l->last_occ_code));
 	}
 	memset(&s, 0, sizeof(s));
@@ -174,6 +179,7 @@ sig_data_load(struct sig_data *d, struct registry *r, MDB_txn *txn,
 	memset(&l, 0, sizeof(l));
 	l.d = d;
 	l.e = e;
+	l.cat = &r->cat;
 	l.last_batch = UINT32_MAX;
 	if (getrandom(&d->k0, sizeof(d->k0), 0) != sizeof(d->k0) ||
 	    getrandom(&d->k1, sizeof(d->k1), 0) != sizeof(d->k1))

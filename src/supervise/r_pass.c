@@ -104,11 +104,11 @@ sig_pass_above_hit(const struct sig_rule *r, struct sig_ctx *x, size_t o,
 
 	if (h == NULL)
 		return -1;
-	snprintf(h->desc, sizeof(h->desc), "%s %ld级: 合格率 %.1f%% (%llu/%llu)，"
-	    "全省其他机构 %.1f%% / pass rate %.1f%% (%llu of %llu) against "
-	    "%.1f%% at the province's other organizations", x->d->occ[g / 6],
-	    g % 6, 100 * ro, (unsigned long long)oa[2 * g + 1],
-	    (unsigned long long)oa[2 * g], 100 * rp, 100 * ro,
+	snprintf(h->desc, sizeof(h->desc), "%s %s: 合格率 %.1f%% (%llu/%llu)，"
+	    "全省其他机构 %.1f%% / level %ld: pass rate %.1f%% (%llu of %llu) "
+	    "against %.1f%% at the province's other organizations",
+	    x->d->occ[g / 6].label, sig_level_cn((int)(g % 6)), 100 * ro, (unsigned long long)oa[2 * g + 1],
+	    (unsigned long long)oa[2 * g], 100 * rp, g % 6, 100 * ro,
 	    (unsigned long long)oa[2 * g + 1], (unsigned long long)oa[2 * g],
 	    100 * rp);
 	for (size_t k = x->org_start[o]; k < x->org_start[o + 1]; k++) {

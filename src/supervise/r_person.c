@@ -29,10 +29,11 @@ sig_jump_hit(const struct sig_rule *r, struct sig_ctx *x, uint32_t lo,
 
 	if (h == NULL)
 		return -1;
-	snprintf(h->desc, sizeof(h->desc), "%s: %d 天内从%d级升到%d级（升 %d 级）"
+	snprintf(h->desc, sizeof(h->desc), "%s: %d 天内从%s升到%s（升 %d 级）"
 	    " / %s: level %d to level %d (%d levels) in %d days",
-	    x->d->occ[a->occ], (int)(b->issued - a->issued), a->level, b->level,
-	    a->level - b->level, x->d->occ[a->occ], a->level, b->level,
+	    x->d->occ[a->occ].label, (int)(b->issued - a->issued),
+	    sig_level_cn(a->level), sig_level_cn(b->level),
+	    a->level - b->level, x->d->occ[a->occ].label, a->level, b->level,
 	    a->level - b->level, (int)(b->issued - a->issued));
 	sig_hit_cert(x, h, lo);
 	sig_hit_cert(x, h, hi);
@@ -95,8 +96,8 @@ sig_multi_hit(const struct sig_rule *r, struct sig_ctx *x, size_t i,
 	if (h == NULL)
 		return -1;
 	snprintf(h->desc, sizeof(h->desc), "%s: %d 天内由 %d 个机构发证 / %s: "
-	    "certified by %d organizations within %d days", x->d->occ[a->occ],
-	    (int)(b->issued - a->issued), n, x->d->occ[a->occ], n,
+	    "certified by %d organizations within %d days", x->d->occ[a->occ].label,
+	    (int)(b->issued - a->issued), n, x->d->occ[a->occ].label, n,
 	    (int)(b->issued - a->issued));
 	for (size_t k = i; k <= j; k++)
 		sig_hit_cert(x, h, x->by_person[k]);

@@ -16,7 +16,7 @@ sig_share_hit(const struct sig_rule *r, struct sig_ctx *x, size_t o,
 		return -1;
 	snprintf(h->desc, sizeof(h->desc), "%s: 一级/二级占 %.1f%% (%u/%u)，全省其他"
 	    "机构 %.1f%% / levels 1-2 are %.1f%% (%u of %u) against %.1f%% at the "
-	    "province's other organizations", x->d->occ[g], 100.0 * hi / n, hi, n,
+	    "province's other organizations", x->d->occ[g].label, 100.0 * hi / n, hi, n,
 	    100 * sp, 100.0 * hi / n, hi, n, 100 * sp);
 	for (size_t k = x->org_start[o]; k < x->org_start[o + 1]; k++) {
 		const struct sig_cert *c = &x->d->c[x->by_org[k]];

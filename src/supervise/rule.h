@@ -41,6 +41,8 @@ int sig_hit_cert(struct sig_ctx *x, struct sig_hit *h, uint32_t i);
 int sig_ctx_persons(struct sig_ctx *x);
 /* Whether c lies in the query's dates (any organization). */
 int sig_in_window(const struct sig_ctx *x, const struct sig_cert *c);
+/* "五级" .. "一级" for level 5 .. 1 ("?" otherwise). */
+const char *sig_level_cn(int level);
 /* Median of v[0..n) (reorders v); 0 for n == 0. */
 uint32_t sig_median(uint32_t *v, size_t n);
 /* ISO week label "2025-W14" of day-based week number w ((day + 3) / 7). */

@@ -282,4 +282,5 @@ expect_hits "clean registry: no signal at all" "assert v==[], [(h['rule'], h['de
 expect_rc "clean table" 0 $SC signals --db "$C"
 check "clean: 0 signals" contains "$T/out" "0 signals (0 high, 0 medium, 0 low)"
 expect_rc "clean fail-on low" 0 $SC signals --db "$C" --fail-on low
+[ -n "${SIGNALS_KEEP:-}" ] && cp -r "$T" "$SIGNALS_KEEP"
 finish

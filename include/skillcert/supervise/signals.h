@@ -60,6 +60,12 @@ struct sig_batch {
 	char id[65];
 };
 
+/* An occupation: its code, and what the descriptions call it. */
+struct sig_occ {
+	char code[16];                 /* "4-10-01-05" */
+	char label[64];                /* "养老护理员", or the code */
+};
+
 /* Everything loaded: certs in number order, numbers alongside. */
 struct sig_data {
 	struct sig_cert *c;
@@ -67,7 +73,8 @@ struct sig_data {
 	size_t n, cap;
 	struct sig_org *org;
 	size_t norg;
-	char (*occ)[16];               /* "4-10-01-05" */
+	struct sig_occ *occ;
+
 	size_t nocc;
 	struct sig_batch *b;
 	size_t nb, bcap;
