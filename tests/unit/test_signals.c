@@ -155,10 +155,44 @@ test_employer(void)
 	sig_rules_free(&r);
 }
 
+/* The stated capacity: encoded from version 3 on; a version 2 record (the
+ * same bytes without it) still decodes, with capacity 0 = unstated. */
+static void
+test_org_capacity(void)
+{
+	struct org o, back;
+	struct buf b = BUF_INIT;
+	struct err e;
+
+	memset(&o, 0, sizeof(o));
+	strcpy(o.code, "S000036000001");
+	o.type = 'S';
+	strcpy(o.name, "评价中心");
+	o.status = ORG_ACTIVE;
+	o.region = 360100;
+	o.capacity = 12000;
+	CHECK_EQ_INT(org_encode(&o, &b), 0);
+	CHECK_EQ_INT(b.data[0], 3);
+	CHECK_EQ_INT(org_decode(b.data, b.len, &back, &e), 0);
+	CHECK_EQ_INT(back.capacity, 12000);
+	CHECK_EQ_INT(back.region, 360100);
+	b.data[0] = 2;                              /* version 2: no capacity */
+	CHECK_EQ_INT(org_decode(b.data, b.len - 4, &back, &e), 0);
+	CHECK_EQ_INT(back.capacity, 0);
+	CHECK_EQ_INT(back.region, 360100);
+	CHECK_EQ_INT(org_decode(b.data, b.len, &back, &e), ERR_DB); /* trailing */
+	b.data[0] = 3;
+	CHECK_EQ_INT(org_decode(b.data, b.len - 2, &back, &e), ERR_DB); /* short */
+	b.data[0] = 4;
+	CHECK_EQ_INT(org_decode(b.data, b.len, &back, &e), ERR_DB);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_employer();
+	test_org_capacity();
 	TEST_END();
 }
