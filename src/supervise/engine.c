@@ -72,7 +72,7 @@ sig_run(const struct sig_rules *rules, const struct sig_data *d,
 		const struct sig_rule *r = &rules->v[i];
 		if (q->rule ? strcmp(q->rule, r->def->id) != 0 : !r->enabled)
 			continue;
-		if (r->def->run(r, &x) != 0)
+		if (r->def->run(r, &x) != 0 || x.oom)
 			rc = err_set(e, ERR_NOMEM, "out of memory (rule %s)",
 			    r->def->id);
 	}

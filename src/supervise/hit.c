@@ -52,10 +52,6 @@ sig_hit_new(struct sig_ctx *x, const struct sig_rule *r, int org,
 	t->rule = r;
 	t->org = org;
 	t->person = person;
-	if (h->limit && (t->certs = malloc(h->limit * sizeof(*t->certs))) == NULL) {
-		h->n--;
-		return NULL;
-	}
 	return t;
 }
 
@@ -69,8 +65,20 @@ sig_hit_cert(struct sig_ctx *x, struct sig_hit *h, uint32_t i)
 	if (h->count == 0 || day > h->to)
 		h->to = day;
 	h->count++;
-	if (h->ncerts < x->h->limit)
-		h->certs[h->ncerts++] = i;
+	if (h->ncerts == x->h->limit)
+		return 0;
+	if (h->ncerts == h->certcap) {
+		/* grown as filled: a large limit costs only what hits use */
+		size_t nc = h->certcap ? h->certcap * 2 : 16;
+		void *p = realloc(h->certs, nc * sizeof(*h->certs));
+		if (p == NULL) {
+			x->oom = 1;
+			return -1;
+		}
+		h->certs = p;
+		h->certcap = nc;
+	}
+	h->certs[h->ncerts++] = i;
 	return 0;
 }
 

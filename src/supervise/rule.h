@@ -25,6 +25,7 @@ struct sig_ctx {
 	size_t *org_start;             /* norg + 1 offsets into by_org */
 	uint32_t *by_person;           /* selected certs by holder, occ, date */
 	size_t nsel;
+	int oom;                       /* an evidence list could not grow */
 };
 
 extern const struct sig_rule_def sig_rule_defs[];
@@ -35,7 +36,8 @@ double sig_param(const struct sig_rule *r, const char *key);
 /* A new hit of r on org (or -1) / person (or -1); NULL out of memory. */
 struct sig_hit *sig_hit_new(struct sig_ctx *x, const struct sig_rule *r,
     int org, int64_t person);
-/* Adds certificate i to h's evidence: counted, listed up to the limit. */
+/* Adds certificate i to h's evidence: counted, listed up to the limit.
+ * Out of memory sets x->oom, which fails the run (sig_run checks it). */
 int sig_hit_cert(struct sig_ctx *x, struct sig_hit *h, uint32_t i);
 /* Builds x->by_person on first use; 0 or ERR_NOMEM. */
 int sig_ctx_persons(struct sig_ctx *x);

@@ -90,7 +90,7 @@ struct sig_hit {
 	int32_t from, to;              /* span of the evidence */
 	uint64_t count;                /* evidence certificates in all */
 	uint32_t *certs;               /* the first ncerts of them (indices) */
-	size_t ncerts;
+	size_t ncerts, certcap;
 };
 
 struct sig_hits {
