@@ -13,6 +13,7 @@ struct cmd_org_args {
 	const char *verb;
 	const char *target;      /* the CODE operand, else --code */
 	const char *code, *name, *scope, *note, *kid, *region, *reason;
+	const char *capacity;    /* --capacity, or set-capacity's operand */
 	int32_t from, to, compromised, today;
 	int alg;
 };
@@ -28,8 +29,9 @@ cmd_org_print_usage(void)
 {
 	printf("usage: skillcert org add --code CODE --name NAME --scope SCOPE\n"
 	    "                         [--region REGION] [--valid-from DATE] [--valid-to DATE]\n"
-	    "                         [--alg ed25519|sm2]\n"
+	    "                         [--alg ed25519|sm2] [--capacity N]\n"
 	    "       skillcert org set-region CODE --region REGION --reason TEXT\n"
+	    "       skillcert org set-capacity CODE N\n"
 	    "       skillcert org list\n"
 	    "       skillcert org show CODE\n"
 	    "       skillcert org suspend CODE [--note TEXT]\n"
@@ -42,7 +44,9 @@ cmd_org_print_usage(void)
 	    "REGION is the GB/T 2260 code of its prefecture or county (e.g. 360100\n"
 	    "南昌市), inside the code's province; default the province itself.\n"
 	    "The filing runs from --valid-from (default today) to --valid-to\n"
-	    "(default three years on). The organization's key is generated here,\n"
+	    "(default three years on). --capacity: the certificates a year its\n"
+	    "filing states (0 = unstated; `skillcert signals` compares with it).\n"
+	    "The organization's key is generated here,\n"
 	    "written 0600 under KEYS/orgs/, and certified by the authority key.\n");
 }
 
@@ -62,6 +66,7 @@ cmd_org_parse_args(int argc, char **argv, struct cli *c, struct cmd_org_args *a,
 		{ "from", required_argument, NULL, 'F' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "reason", required_argument, NULL, 'R' },
+		{ "capacity", required_argument, NULL, 'C' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
@@ -79,6 +84,7 @@ cmd_org_parse_args(int argc, char **argv, struct cli *c, struct cmd_org_args *a,
 		case 'k': a->kid = optarg; break;
 		case 'r': a->region = optarg; break;
 		case 'R': a->reason = optarg; break;
+		case 'C': a->capacity = optarg; break;
 		case 'a':
 			if ((a->alg = key_alg_parse(optarg)) == 0) {
 				err_set(e, ERR_USAGE, "--alg must be ed25519 or sm2");
@@ -102,6 +108,8 @@ cmd_org_parse_args(int argc, char **argv, struct cli *c, struct cmd_org_args *a,
 	}
 	a->verb = argv[optind];
 	a->target = optind + 1 < argc ? argv[optind + 1] : a->code;
+	if (optind + 2 < argc && strcmp(a->verb, "set-capacity") == 0)
+		a->capacity = argv[optind + 2];
 	return CLI_RUN;
 }
 
@@ -145,6 +153,7 @@ cmd_org_write_json(struct json *j, struct registry *r, const struct org *o)
 	json_kstr(j, "key_id", hex);
 	if (o->note[0])
 		json_kstr(j, "note", o->note);
+	json_kint(j, "capacity", o->capacity);
 	json_obj_end(j);
 	buf_free(&sc);
 }
@@ -290,6 +299,21 @@ cmd_org_set_region(struct registry *r, MDB_txn *txn,
 	return registry_put_org(r, txn, o, e);
 }
 
+/* The stated annual capacity: a whole number, 0 (unstated) to 10^8. */
+static int
+cmd_org_parse_capacity(const char *s, struct org *o, struct err *e)
+{
+	char *end;
+	unsigned long v;
+
+	if (s[0] < '0' || s[0] > '9' || (v = strtoul(s, &end, 10)) > 100000000ul ||
+	    *end != '\0')
+		return err_set(e, ERR_USAGE, "capacity '%s' is not a whole number "
+		    "of certificates a year (0 to 100000000)", s);
+	o->capacity = (uint32_t)v;
+	return 0;
+}
+
 /* Files a new organization with a new key, certified by the authority. */
 static int
 cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
@@ -319,6 +343,8 @@ cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
 		return err_set(e, ERR_USAGE, "--valid-to is before --valid-from");
 	o->region = orgcode_province(o->code) * 10000;
 	if (a->region && (rc = cmd_org_parse_region(r, a, o, NULL, e)) != 0)
+		return rc;
+	if (a->capacity && (rc = cmd_org_parse_capacity(a->capacity, o, e)) != 0)
 		return rc;
 	o->status = ORG_ACTIVE;
 	o->created = o->changed = (int64_t)time(NULL);
@@ -407,6 +433,10 @@ cmd_org_run_verb(struct cli *c, struct registry *r, MDB_txn *txn,
 		return cmd_org_set_status(r, txn, a, o, e);
 	if (strcmp(a->verb, "set-region") == 0)
 		return cmd_org_set_region(r, txn, a, o, e);
+	if (strcmp(a->verb, "set-capacity") == 0)
+		return !a->capacity ? err_set(e, ERR_USAGE, "usage: skillcert org "
+		    "set-capacity CODE N") : cmd_org_parse_capacity(a->capacity, o,
+		    e) != 0 ? e->code : registry_put_org(r, txn, o, e);
 	if (strcmp(a->verb, "rekey") == 0)
 		return cmd_org_rekey(c, r, txn, a, o, e);
 	if (strcmp(a->verb, "compromise") == 0)

@@ -25,6 +25,7 @@ static const struct {
 	{ "trust", cmd_trust, "export the signed trust bundle for offline checks" },
 	{ "verify", cmd_verify, "verify a QR URL, token, PDF or photo offline" },
 	{ "stats", cmd_stats, "quarterly statistics against the targets; --check" },
+	{ "signals", cmd_signals, "signals of rogue or inflated issuance, with evidence" },
 	{ "targets", cmd_targets, "load or list the plan's targets" },
 	{ "backup", cmd_backup, "signed hot copy of the registry (no keys)" },
 	{ "restore", cmd_restore, "restore a backup, checked and audited" },

@@ -8,7 +8,8 @@
 #include "skillcert/base/date.h"
 #include "skillcert/model/level.h"
 
-#define ORG_VERSION 2            /* 2: region and its history */
+#define ORG_VERSION 3            /* 3: stated annual capacity */
+#define ORG_VERSION_V2 2         /* 2: region and its history */
 #define ORG_VERSION_V1 1
 #define ORGKEY_VERSION 1
 #define ORG_CRED_CTX "skillcert/org/v1"
@@ -156,10 +157,12 @@ org_encode(const struct org *o, struct buf *out)
 	buf_append_u32(out, (uint32_t)(o->region ? o->region :
 	    orgcode_province(o->code) * 10000));
 	buf_append_str16(out, o->history);
+	buf_append_u32(out, o->capacity);
 	return out->oom ? -1 : 0;
 }
 
-/* Version 2's tail; a version 1 record is filed with its province. */
+/* Version 2's tail (region, history) and 3's capacity; a version 1
+ * record is filed with its province. */
 static int
 org_decode_region(struct rd *r, uint8_t ver, struct org *o)
 {
@@ -173,7 +176,7 @@ org_decode_region(struct rd *r, uint8_t ver, struct org *o)
 	    rd_str16(r, o->history, sizeof(o->history)) != 0)
 		return -1;
 	o->region = (int32_t)rg;
-	return 0;
+	return ver == ORG_VERSION_V2 ? 0 : rd_u32(r, &o->capacity);
 }
 
 int
@@ -185,7 +188,7 @@ org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e)
 	uint64_t c1, c2;
 
 	memset(o, 0, sizeof(*o));
-	if (rd_u8(&r, &ver) != 0 || (ver != ORG_VERSION && ver != ORG_VERSION_V1) ||
+	if (rd_u8(&r, &ver) != 0 || (ver < ORG_VERSION_V1 || ver > ORG_VERSION) ||
 	    rd_bytes(&r, o->code, ORGCODE_LEN) != 0 || rd_u8(&r, &type) != 0 ||
 	    rd_str16(&r, o->name, sizeof(o->name)) != 0 ||
 	    rd_u32(&r, &vf) != 0 || rd_u32(&r, &vt) != 0 || rd_u8(&r, &ns) != 0 ||

@@ -97,8 +97,10 @@ for l in lines:
     if l.startswith(" "):
         v = bytearray(binascii.unhexlify(l[1:]))
         if binascii.unhexlify(key[1:]) == b"S000036000001":
-            assert int.from_bytes(v[-2:], "big") == 0
-            v = bytearray([1]) + v[1:-6]
+            tail = 10 if v[0] == 3 else 6  # version 3 appends a u32 capacity
+            n = len(v) - tail
+            assert int.from_bytes(v[n + 4:n + 6], "big") == 0
+            v = bytearray([1]) + v[1:n]
         out += [key, " " + binascii.hexlify(v).decode()]
         key = None; continue
     out.append(l)

@@ -36,6 +36,8 @@ struct org {
 	char note[256];                /* suspension reason */
 	int32_t region;                /* GB/T 2260 six-digit code */
 	char history[512];             /* region changes, one a line */
+	uint32_t capacity;             /* certificates a year its filing states;
+	                                  0 = unstated (records before v3) */
 };
 
 struct org_key {
@@ -66,7 +68,7 @@ int org_set_region(const struct catalog *cat, struct org *o, int region,
     const char *reason, int32_t today, struct err *e);
 
 /* Stored encodings. Version 1 records (no region) read with the region
- * of the code's province. */
+ * of the code's province; versions 1 and 2 (no capacity) with capacity 0. */
 int org_encode(const struct org *o, struct buf *out);
 int org_decode(const uint8_t *p, size_t n, struct org *o, struct err *e);
 int orgkey_encode(const struct org_key *k, struct buf *out);
