@@ -42,7 +42,7 @@ expect_rc "ID as a number refused" 1 $SC issue --db "$T/c" --org S000036000001 -
 check "names sheet row 2" contains "$T/err" "idnum.xlsx: line 2"
 check "names sheet row 3" contains "$T/err" "idnum.xlsx: line 3"
 
-for f in notzip nowb bomb ratio encrypted laughs xxe badref; do
+for f in notzip nowb bomb ratio encrypted liar laughs xxe badref; do
   expect_rc "$f.xlsx refused" 1 $SC issue --db "$T/c" --org S000036000001 --roster "$T/$f.xlsx"
   check "$f.xlsx: message names the file" contains "$T/err" "$f.xlsx: "
 done

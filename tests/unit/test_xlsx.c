@@ -124,6 +124,7 @@ test_hostile(void)
 	expect_fail("bomb.xlsx", "xl/worksheets/sheet2.xml: would inflate to 83886080 bytes");
 	expect_fail("ratio.xlsx", "times (a ZIP bomb?)");
 	expect_fail("encrypted.xlsx", "encrypted");
+	expect_fail("liar.xlsx", "xl/worksheets/sheet2.xml: inflates to another size");
 	expect_fail("laughs.xlsx", "xl/sharedStrings.xml: has a DOCTYPE");
 	expect_fail("xxe.xlsx", "xl/worksheets/sheet2.xml: has a DOCTYPE");
 	expect_fail("badref.xlsx", "xl/worksheets/sheet2.xml cell A1: shared string index out of range");
