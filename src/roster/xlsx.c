@@ -1128,10 +1128,11 @@ xlsx_sheet_node(struct sheet *s)
 	    xlsx_is_start(xr, "t")))
 		s->in_text = !empty;
 	else if (s->in_c && s->in_text && s->rph == 0 && xlsx_is_text(xr)) {
+		char where[32];
+
 		xlsx_name_cell(s);
-		rc = xlsx_add_text(xr, &s->val, s->ref);
-		if (rc != ERR_OK)
-			err_prefix(s->x->e, "cell ");
+		snprintf(where, sizeof(where), "cell %s", s->ref);
+		rc = xlsx_add_text(xr, &s->val, where);
 	}
 	if (rc != ERR_OK)
 		return rc;

@@ -313,6 +313,17 @@ test_caps(void)
 	    &e), ERR_INVALID);
 	CHECK(strstr(e.msg, "more CSV than a roster may hold") != NULL);
 	CHECK(out.len == 0);
+	/* a cell's text is capped */
+	buf_reset(&sheet);
+	buf_append_str(&sheet, "<worksheet " NS "><sheetData><row r=\"2\"><c "
+	    "r=\"B2\" t=\"inlineStr\"><is><t>");
+	for (c = 0; c < 40000; c++)
+		buf_append_byte(&sheet, 'y');
+	buf_append_str(&sheet, "</t></is></c></row></sheetData></worksheet>");
+	CHECK_EQ_INT(conv(NULL, NULL, NULL, buf_cstr(&sheet), &out, &e),
+	    ERR_INVALID);
+	CHECK(strstr(e.msg, "xl/worksheets/data.xml cell B2: text longer") !=
+	    NULL);
 	/* a row a million rows down is fine; its line number is kept */
 	CHECK_EQ_INT(conv(NULL, NULL, NULL, SHEET("<row r=\"1048576\"><c "
 	    "r=\"XFD1048576\"><v>7</v></c></row>"), &out, &e), ERR_OK);
