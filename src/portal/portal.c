@@ -11,6 +11,7 @@
 #include "api.h"
 #include "skillcert/base/html.h"
 #include "skillcert/model/keys.h"
+#include "skillcert/roster/xlsx.h"
 
 void
 portal_config_defaults(struct portal_config *c)
@@ -111,6 +112,7 @@ portal_open_parts(struct portal *p, struct err *e)
 	struct acct_config ac;
 	int rc;
 
+	roster_xlsx_init();            /* before any request thread parses XML */
 	if (p->cfg.passphrase_file == NULL)
 		return err_set(e, ERR_USAGE, "the portal needs --passphrase-file "
 		    "(it decrypts the organizations' keys)");
