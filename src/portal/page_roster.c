@@ -127,7 +127,8 @@ page_roster_body(struct page *g, const char *id, const char *fname,
 	for (size_t i = 0; i < res->nrows; i++) {
 		if (res->rows[i].status == ROW_REJECTED)
 			bad++;
-		else if (res->rows[i].status == ROW_PENDING)
+		else if (res->rows[i].status == ROW_PENDING ||
+		    res->rows[i].status == ROW_ISSUED)
 			good++;
 	}
 	page_begin(g, "名册检查");

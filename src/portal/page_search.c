@@ -176,10 +176,13 @@ page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
 	char m[64];
 	int rc = 0;
 
-	if (strlen(q) == CERTNO_LEN && portal_cert_get(g->p, txn, &g->who, q, &c,
-	    NULL) == 0 && (!org[0] || strcmp(c.cert.org, org) == 0)) {
-		page_cert_row(g, &c);
-		x.n = 1;
+	if (strlen(q) == CERTNO_LEN && (q[0] == 'S' || q[0] == 'Y')) {
+		/* a certificate number, never a person look-up */
+		if (portal_cert_get(g->p, txn, &g->who, q, &c, NULL) == 0 &&
+		    (!org[0] || strcmp(c.cert.org, org) == 0)) {
+			page_cert_row(g, &c);
+			x.n = 1;
+		}
 	} else if (page_looks_id(q)) {
 		mask_id(q, m, sizeof(m));
 		portal_audit(g->p, &g->who, "lookup_person", m, "ok");
@@ -204,11 +207,10 @@ page_search(struct page *g, const char *arg)
 	page_begin(g, "查询证书");
 	page_raw(g, "<form method=\"post\" action=\"/search\" class=\"card\">");
 	page_csrf(g);
+	/* the query is not echoed: it may be a full ID number */
 	page_raw(g, "<label>证书编号、姓名或证件号码<input name=\"q\" maxlength=\"64\" "
-	    "autocomplete=\"off\" value=\"");
-	page_text(g, q);
-	page_raw(g, "\" required></label><button type=\"submit\">查询</button>"
-	    "</form>");
+	    "autocomplete=\"off\" required></label><button type=\"submit\">查询"
+	    "</button></form>");
 	if (q[0] && registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
 		page_raw(g, "<h2>结果</h2>");
 		page_raw(g, page_cert_head);
