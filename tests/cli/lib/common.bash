@@ -11,7 +11,7 @@ PASS=0; FAIL=0
 CLEANUP=()
 cleanup() {
   for c in "${CLEANUP[@]+"${CLEANUP[@]}"}"; do eval "$c" || true; done
-  [ -n "${KEEP_T:-}" ] || rm -rf "$T"
+  rm -rf "$T"
 }
 trap cleanup EXIT
 
