@@ -173,7 +173,7 @@ backup_describe_copy(const char *path, struct backup_manifest *m,
 
 	if ((rc = mdb_env_create(&env)) != 0)
 		return backup_db_err(e, rc, path, "mdb_env_create");
-	mdb_env_set_maxdbs(env, 16);
+	mdb_env_set_maxdbs(env, 24);  /* as registry.c REG_MAXDBS */
 	if ((rc = mdb_env_open(env, path, MDB_RDONLY | MDB_NOSUBDIR |
 	    MDB_NOLOCK | MDB_NOTLS, 0600)) != 0 ||
 	    (rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0)

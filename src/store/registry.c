@@ -15,13 +15,14 @@
 #include "skillcert/store/ckpt.h"
 #include "skillcert/store/stlist.h"
 #include "skillcert/store/counters.h"
+#include "skillcert/store/account.h"
 #include "skillcert/model/person.h"
 #include "skillcert/model/sha256.h"
 #include "skillcert/base/date.h"
 
 #define REC_VERSION 3   /* 2 added issue_note, 3 the ID number and its
                            salt (token v2); 1 and 2 are still read */
-#define REG_MAXDBS 16
+#define REG_MAXDBS 24   /* 17 in use (10 + log 3 + accounts 4) */
 #define REG_MAXREADERS 1024
 #define AUTH_KEY_FILE "authority.key"
 #define LOG_KEY_FILE "log.key"
@@ -64,6 +65,8 @@ open_dbis(struct registry *r, MDB_txn *txn, int create, struct err *e)
 		if ((rc = mdb_dbi_open(txn, t[i].name, create ? MDB_CREATE : 0,
 		    t[i].dbi)) != 0)
 			return db_err(e, rc, t[i].name);
+	if ((rc = account_dbs_open(r, txn, e)) != 0)
+		return rc;
 	return tlog_open(txn, &r->log, create, e);
 }
 

@@ -42,6 +42,8 @@ struct session {
 	int64_t created, seen;         /* unix seconds: absolute and idle expiry */
 	uint8_t csrf[32];              /* the form token of this session */
 	int mfa_done;                  /* second factor passed */
+	int totp_pending;              /* an enrolment begun in this session */
+	uint8_t totp_new[AUTH_TOTP_SECRET]; /* its secret, until confirmed */
 };
 
 struct apitoken {
@@ -65,6 +67,15 @@ struct audit_event {
 	char object[160];              /* batch id, cert number, account, ... */
 	char outcome[16];              /* ok, denied, invalid, error */
 };
+
+/* Opens (a writer: creates) the four databases; a read-only open of a
+ * registry that lacks them sets r->has_accounts = 0 and every read here
+ * sees them empty. Called by registry_open and registry_init. */
+int account_dbs_open(struct registry *r, MDB_txn *txn, struct err *e);
+/* [a-z0-9._-], 3..ACCT_NAME_MAX bytes: 0 or ERR_INVALID. */
+int account_name_check(const char *name, struct err *e);
+const char *account_role_name(int role);     /* "operator" ... or "-" */
+int account_role_parse(const char *s);       /* enum acct_role, or 0 */
 
 int account_put(struct registry *r, MDB_txn *txn, const struct account *a,
     struct err *e);

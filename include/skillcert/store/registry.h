@@ -14,6 +14,7 @@
  *   persons   id number || 0x00 || cert number -> "" (trace-back)
  *   batches   batch id || 0x00 || org code || row identity -> cert number
  *   revoked   cert number (22) -> u8 reason || i32 date (days) || i64 time
+ *   accounts, sessions, apitokens, audit: see account.h
  *   log_*     see tlog.h
  * Private keys never live here: they are files in the keys directory. */
 #ifndef SKILLCERT_REGISTRY_H
@@ -40,6 +41,9 @@ struct registry {
 	MDB_env *env;
 	MDB_dbi meta, catalog, orgs, orgkeys, certs, photos, seqs, persons,
 	    batches, revoked;
+	MDB_dbi accounts, sessions, apitokens, audit;  /* store/account.h */
+	int has_accounts;              /* 0: a read-only open of a registry
+	                                  made before accounts (read as empty) */
 	struct tlog log;
 	struct catalog cat;
 	int flags;

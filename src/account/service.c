@@ -1,0 +1,2 @@
+/* placeholder.c - the account service (account.h); filled in below. */
+typedef int acct_placeholder;
