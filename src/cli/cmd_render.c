@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "skillcert/render/render.h"
+#include "skillcert/render/batch.h"
 #include "skillcert/base/date.h"
 #include "skillcert/model/level.h"
 
@@ -18,6 +19,7 @@
 
 struct cmd_render_args {
 	const char *out, *batch, *org, *fontpaths;
+	const char *pdf_all, *zip;       /* one file for all, instead of DIR */
 	int all, jobs;
 	int mode;                /* of the PDFs: they hold the full ID number */
 	char **certnos;          /* the CERTNO operands */
@@ -52,6 +54,8 @@ cmd_render_parse_args(int argc, char **argv, struct cli *c,
 		{ "all", no_argument, NULL, 'a' },
 		{ "fonts", required_argument, NULL, 'f' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "pdf-all", required_argument, NULL, 'P' },
+		{ "zip", required_argument, NULL, 'Z' },
 		CLI_COMMON_OPTS, { 0 }
 	};
 	int ch;
@@ -67,19 +71,25 @@ cmd_render_parse_args(int argc, char **argv, struct cli *c,
 		case 'g': a->org = optarg; break;
 		case 'a': a->all = 1; break;
 		case 'f': a->fontpaths = optarg; break;
+		case 'P': a->pdf_all = optarg; break;
+		case 'Z': a->zip = optarg; break;
 		case 'm':
 			if (cli_parse_mode(optarg, &a->mode, e) != 0)
 				return cli_print_error(c, e);
 			break;
 		case 'h':
-			printf("usage: skillcert render [--out DIR] [--jobs N] "
+			printf("usage: skillcert render [--out DIR | --pdf-all FILE | "
+			    "--zip FILE] [--jobs N] "
 			    "(CERTNO... | --batch ID | --org CODE | --all)\n\n"
 			    "One A4 PDF per certificate, DIR/CERTNO.pdf (default DIR: ./pdf), "
 			    "replaced\natomically. Reads the registry read-only; needs no "
 			    "private key. --jobs\ndefaults to the number of CPUs. --fonts "
 			    "A.ttf:B.ttc overrides the font chain. The PDFs hold the full "
 			    "ID number:\nthey are written 0600 unless --mode OCTAL says "
-			    "otherwise.\n");
+			    "otherwise.\n\n"
+			    "--pdf-all FILE: all of them as pages of one PDF "
+			    "(printing a batch), fonts\nsubset once. --zip FILE: a ZIP "
+			    "of CERTNO.pdf (stored). Either replaces --out.\n");
 			return 0;
 		default: return ERR_USAGE;
 		}
@@ -133,63 +143,23 @@ cmd_render_collect_nos(struct registry *r, const struct cmd_render_args *a,
 	return rc;
 }
 
-/* Fills and renders one certificate; the record's strings live in txn. */
+/* Renders one certificate and writes it to the output directory. */
 static int
 cmd_render_make_pdf(struct cmd_render_job *j, MDB_txn *txn, const char *no,
     struct buf *pdf, struct err *e)
 {
-	struct registry *r = j->r;
-	struct cert_record rec;
-	struct org org;
-	struct render_input in;
-	struct buf tok = BUF_INIT, url = BUF_INIT;
-	const struct occupation *occ;
-	const struct named *idt;
-	const struct brand_rule *br;
-	char issued[32], path[PATH_MAX];
+	char path[PATH_MAX];
 	int rc;
 
-	if ((rc = registry_get_cert(r, txn, no, &rec, e)) != 0 ||
-	    (rc = registry_get_org(r, txn, rec.cert.org, &org, e)) != 0)
+	if ((rc = render_record_pdf(j->fonts, j->r, txn, no, pdf, e)) != 0)
 		return rc;
-	if ((rc = cert_token(rec.enc, rec.enc_len, rec.sig, &tok, e)) != 0 ||
-	    buf_cstr(&tok) == NULL ||
-	    (rc = cert_token_url(r->public_url, (char *)tok.data, &url, e)) != 0)
-		goto out;
-	occ = catalog_occ_by_code(&r->cat, rec.cert.occ_code);
-	idt = catalog_idtype_by_code(&r->cat, rec.cert.id_type);
-	br = rec.cert.brand[0] ? catalog_brand_for(&r->cat,
-	    orgcode_province(rec.cert.org), rec.cert.occ_code) : NULL;
-	date_format_cn(rec.cert.issued_on, issued);
-	memset(&in, 0, sizeof(in));
-	in.certno = rec.cert.no;
-	in.name = rec.cert.name;
-	in.id_type = idt ? idt->name : "居民身份证";
-	in.id_number = rec.cert.id_number;
-	in.occupation = occ ? occ->name : rec.cert.occ_code;
-	in.trade = rec.cert.trade;
-	in.level = level_full(rec.cert.level);
-	in.org_name = org.name;
-	in.issued_cn = issued;
-	in.query_url = r->public_url;
-	in.qr_url = (char *)url.data;
-	in.brand = rec.cert.brand;
-	in.brand_art = br && br->art[0] ? br->art : NULL;
-	in.issued_on = rec.cert.issued_on;
-	if (rec.has_photo)
-		registry_get_photo(r, txn, no, &in.photo, &in.photo_len);
-	if ((rc = render_cert_pdf(j->fonts, &in, pdf, e)) != 0)
-		goto out;
 	snprintf(path, sizeof(path), "%s/%s.pdf", j->outdir, no);
 	/* Written beside and renamed: a reader never sees half a PDF. */
 	if (buf_write_file_atomic(pdf, path, j->mode) != 0)
-		rc = err_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	else
-		atomic_fetch_add(&j->bytes, pdf->len);
-out:
-	buf_free(&tok);
-	buf_free(&url);
-	return rc;
+		return err_set(e, ERR_IO, "cannot write %s: %s", path,
+		    strerror(errno));
+	atomic_fetch_add(&j->bytes, pdf->len);
+	return 0;
 }
 
 /* One failure, said at once on stderr, or kept for the JSON report. */
@@ -324,6 +294,73 @@ cmd_render_print_report(const struct cli *c, const struct cmd_render_job *j)
 	}
 }
 
+/* --pdf-all / --zip: every number into one file, on this thread. */
+static int
+cmd_render_one_file(struct registry *r, const struct render_fonts *fonts,
+    const struct buf *list, const char *path, int zip, int mode,
+    struct err *e, size_t *bytes)
+{
+	const char **nos;
+	size_t i, n = list->len / (CERTNO_LEN + 1);
+	struct buf out = BUF_INIT;
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if ((nos = calloc(n, sizeof(*nos))) == NULL)
+		return err_set(e, ERR_NOMEM, "render: out of memory");
+	for (i = 0; i < n; i++)
+		nos[i] = (const char *)list->data + i * (CERTNO_LEN + 1);
+	if ((rc = registry_txn_begin(r, 1, &txn, e)) == 0) {
+		rc = zip ? render_records_zip(fonts, r, txn, nos, n, &out, e) :
+		    render_records_pdf(fonts, r, txn, nos, n, &out, e);
+		mdb_txn_abort(txn);
+	}
+	if (rc == 0 && buf_write_file_atomic(&out, path, mode) != 0)
+		rc = err_set(e, ERR_IO, "cannot write %s: %s", path,
+		    strerror(errno));
+	if (rc == 0)
+		*bytes += out.len;
+	buf_free(&out);
+	free(nos);
+	return rc;
+}
+
+/* The --pdf-all and --zip files, and what was made. */
+static int
+cmd_render_files(struct cli *c, const struct cmd_render_args *a,
+    struct registry *r, const struct render_fonts *fonts,
+    const struct buf *list, struct err *e)
+{
+	size_t n = list->len / (CERTNO_LEN + 1), bytes = 0;
+	int rc = 0;
+
+	if (a->pdf_all && (rc = cmd_render_one_file(r, fonts, list, a->pdf_all,
+	    0, a->mode, e, &bytes)) != 0)
+		return rc;
+	if (a->zip && (rc = cmd_render_one_file(r, fonts, list, a->zip, 1,
+	    a->mode, e, &bytes)) != 0)
+		return rc;
+	if (c->json) {
+		struct cli_doc d;
+		cli_begin_doc(&d);
+		json_obj_begin(&d.j);
+		if (a->pdf_all)
+			json_kstr(&d.j, "pdf_all", a->pdf_all);
+		if (a->zip)
+			json_kstr(&d.j, "zip", a->zip);
+		json_kint(&d.j, "rendered", (int64_t)n);
+		json_kint(&d.j, "bytes", (int64_t)bytes);
+		json_obj_end(&d.j);
+		cli_print_doc(&d);
+	} else if (!c->quiet) {
+		printf("rendered %zu certificate%s into %s%s%s (%zu bytes)\n", n,
+		    n == 1 ? "" : "s", a->pdf_all ? a->pdf_all : "",
+		    a->pdf_all && a->zip ? " and " : "", a->zip ? a->zip : "",
+		    bytes);
+	}
+	return 0;
+}
+
 int
 cmd_render(int argc, char **argv)
 {
@@ -347,6 +384,15 @@ cmd_render(int argc, char **argv)
 	for (size_t n = strlen(outdir); n > 1 && outdir[n - 1] == '/'; n--)
 		outdir[n - 1] = '\0';
 	a.out = outdir;
+	if (a.pdf_all || a.zip) {
+		if ((rc = cli_open_registry(&c, REG_RDONLY, &r, &e)) != 0 ||
+		    (rc = render_fonts_open(&fonts, a.fontpaths, &e)) != 0 ||
+		    (rc = cmd_render_collect_nos(r, &a, &list, &e)) != 0)
+			goto out;
+		rc = list.len == 0 ? err_set(&e, ERR_NOTFOUND, "no certificates "
+		    "to render") : cmd_render_files(&c, &a, r, fonts, &list, &e);
+		goto out;
+	}
 	if (mkdir(a.out, 0700) != 0 && errno != EEXIST) {
 		rc = err_set(&e, ERR_IO, "cannot create %s: %s", a.out, strerror(errno));
 		goto out;

@@ -1420,50 +1420,109 @@ render_draw_page(struct doc *d, const struct render_input *in,
 	    (org_y + date_y) / 2 + 6);
 }
 
-int
-render_cert_pdf(const struct render_fonts *f, const struct render_input *in,
-    struct buf *out, struct err *e)
+/* A new document with the settings every certificate PDF shares. */
+static int
+render_begin_doc(struct doc *d, int32_t issued_on)
 {
-	struct strings st;
+	if ((d->pdf = HPDF_New(render_keep_error, &d->hs)) == NULL)
+		return err_set(d->e, ERR_NOMEM, "PDF: out of memory");
+	/* compression before fonts, or font streams stay uncompressed */
+	if (HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL) != HPDF_OK ||
+	    HPDF_UseUTFEncodings(d->pdf) != HPDF_OK)
+		return render_fail(d, "setup");
+	return render_set_dates(d, issued_on);
+}
+
+static int
+render_add_page(struct doc *d)
+{
+	if ((d->page = HPDF_AddPage(d->pdf)) == NULL ||
+	    HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4,
+	    HPDF_PAGE_PORTRAIT) != HPDF_OK)
+		return render_fail(d, "page");
+	d->cur_font = NULL;
+	return ERR_OK;
+}
+
+/* Composes every certificate and collects all their characters, so one
+ * subset per font serves every page; with several, errors name the
+ * certificate. */
+static int
+render_prepare_all(struct doc *d, const struct render_input *in, size_t n,
+    struct strings *st)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if ((rc = render_compose(&in[i], &st[i], d->e)) != ERR_OK ||
+		    (rc = render_collect_all(d, &st[i])) != ERR_OK) {
+			if (n > 1)
+				err_prefix(d->e, "certificate %s: ",
+				    in[i].certno ? in[i].certno : "?");
+			return rc;
+		}
+	}
+	return render_assign_pua(d);
+}
+
+/* Page after page; the first page exists before the fonts are loaded,
+ * as it always has (single certificates keep their bytes). */
+static int
+render_draw_pages(struct doc *d, const struct render_input *in, size_t n,
+    const struct strings *st)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = render_add_page(d)) != ERR_OK ||
+	    (rc = render_load_fonts(d)) != ERR_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (rc = render_add_page(d)) != ERR_OK)
+			return rc;
+		if ((rc = render_draw_page(d, &in[i], &st[i])) != ERR_OK) {
+			if (n > 1)
+				err_prefix(d->e, "certificate %s: ",
+				    in[i].certno);
+			return rc;
+		}
+	}
+	return ERR_OK;
+}
+
+int
+render_certs_pdf(const struct render_fonts *f, const struct render_input *in,
+    size_t n, struct buf *out, struct err *e)
+{
+	struct strings *st;
 	struct doc d;
 	int rc;
 
 	buf_reset(out);
+	if (n == 0)
+		return err_set(e, ERR_INVALID, "no certificates to render");
+	if ((st = calloc(n, sizeof(*st))) == NULL)
+		return err_set(e, ERR_NOMEM, "PDF: out of memory");
 	memset(&d, 0, sizeof(d));
 	d.chain = f->chain;
 	d.e = e;
-	if ((rc = render_compose(in, &st, e)) != ERR_OK)
-		return rc;
-	if ((rc = render_collect_all(&d, &st)) != ERR_OK ||
-	    (rc = render_assign_pua(&d)) != ERR_OK)
-		goto done;
-	if ((d.pdf = HPDF_New(render_keep_error, &d.hs)) == NULL) {
-		rc = err_set(e, ERR_NOMEM, "PDF: out of memory");
-		goto done;
-	}
-	/* compression before fonts, or font streams stay uncompressed */
-	if (HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL) != HPDF_OK ||
-	    HPDF_UseUTFEncodings(d.pdf) != HPDF_OK) {
-		rc = render_fail(&d, "setup");
-		goto done;
-	}
-	if ((rc = render_set_dates(&d, in->issued_on)) != ERR_OK)
-		goto done;
-	if ((d.page = HPDF_AddPage(d.pdf)) == NULL ||
-	    HPDF_Page_SetSize(d.page, HPDF_PAGE_SIZE_A4,
-	    HPDF_PAGE_PORTRAIT) != HPDF_OK) {
-		rc = render_fail(&d, "page");
-		goto done;
-	}
-	if ((rc = render_load_fonts(&d)) != ERR_OK ||
-	    (rc = render_draw_page(&d, in, &st)) != ERR_OK ||
-	    (rc = render_save(&d, out)) != ERR_OK)
-		goto done;
-done:
+	if ((rc = render_prepare_all(&d, in, n, st)) == ERR_OK &&
+	    (rc = render_begin_doc(&d, in[0].issued_on)) == ERR_OK &&
+	    (rc = render_draw_pages(&d, in, n, st)) == ERR_OK)
+		rc = render_save(&d, out);
 	if (rc != ERR_OK)
 		buf_reset(out); /* nothing half-written reaches the caller */
 	if (d.pdf != NULL)
 		HPDF_Free(d.pdf);
 	free(d.ch);
+	free(st);
 	return rc;
+}
+
+int
+render_cert_pdf(const struct render_fonts *f, const struct render_input *in,
+    struct buf *out, struct err *e)
+{
+	return render_certs_pdf(f, in, 1, out, e);
 }

@@ -43,5 +43,11 @@ void render_fonts_close(struct render_fonts *f);
  * it ("字 U+XXXX in 姓名"). Thread-safe for distinct outs. */
 int render_cert_pdf(const struct render_fonts *f, const struct render_input *in,
     struct buf *out, struct err *e);
+/* n certificates, one A4 page each, in one document whose fonts are
+ * subset once over all their text (batch printing). Dates of the
+ * document: in[0].issued_on. Errors name the certificate. n = 1 gives
+ * exactly render_cert_pdf's bytes. */
+int render_certs_pdf(const struct render_fonts *f,
+    const struct render_input *in, size_t n, struct buf *out, struct err *e);
 
 #endif
