@@ -4,9 +4,10 @@
 #define SKILLCERT_PORTAL_API_INT_H
 #include "api.h"
 
-/* Largest roster body the API takes (the socket layer's bound is
- * p->cfg.max_body, which may be smaller). */
-#define API_ROSTER_MAX (16u << 20)
+/* The API takes rosters up to half the socket layer's body bound
+ * (--max-body): evhttp answers bodies beyond that bound itself, with a
+ * 413 that is not JSON and often before the client has sent it all. */
+#define API_ROSTER_SHARE 2
 #define API_JSON_MAX (16u << 10)    /* issue and revoke bodies */
 #define API_XLSX_TYPE \
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -90,6 +90,7 @@ static int
 api_read_roster(struct api_call *c, struct buf *csv, const char **format)
 {
 	const struct portal_req *rq = c->rq;
+	char msg[120];
 	struct err e;
 
 	if (api_ctype_is(rq, "text/csv"))
@@ -101,10 +102,11 @@ api_read_roster(struct api_call *c, struct buf *csv, const char **format)
 		    "text/csv or " API_XLSX_TYPE, 0, NULL);
 		return -1;
 	}
-	if (rq->body_len > API_ROSTER_MAX || (c->p->cfg.max_body &&
-	    rq->body_len > c->p->cfg.max_body)) {
-		api_reply_error(c, 413, "too_large", "the roster is larger than "
-		    "the portal takes: split it", 0, NULL);
+	if (rq->body_len > c->p->cfg.max_body / API_ROSTER_SHARE) {
+		snprintf(msg, sizeof(msg), "the roster is larger than the %zu "
+		    "bytes the portal takes: split it", c->p->cfg.max_body /
+		    API_ROSTER_SHARE);
+		api_reply_error(c, 413, "too_large", msg, 0, NULL);
 		return -1;
 	}
 	if (rq->body_len == 0) {

@@ -204,19 +204,25 @@ done:
 static int
 bench_start_portal(struct bench *b, const char *portald)
 {
-	char log[128], line[256];
-	int port = 0;
+	char log[128], line[256], pass[128];
+	int port = 0, fd;
 
 	snprintf(log, sizeof(log), "%s/portal.log", b->dir);
+	/* The generated keys are not encrypted: any passphrase opens them. */
+	snprintf(pass, sizeof(pass), "%s/pass", b->dir);
+	if ((fd = open(pass, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0 ||
+	    write(fd, "bench passphrase\n", 17) != 17 || close(fd) != 0)
+		return -1;
 	if ((b->pid = fork()) < 0)
 		return -1;
 	if (b->pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || dup2(fd, 2) < 0)
 			_exit(127);
 		/* request threads: the four batches and the login flood at once */
 		execl(portald, portald, "--db", b->db, "--listen", "127.0.0.1:0",
-		    "--insecure-loopback", "--threads", "8", "--quiet", (char *)NULL);
+		    "--insecure-loopback", "--passphrase-file", pass, "--threads", "8",
+		    (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 400 && port == 0; i++) {

@@ -93,6 +93,7 @@ class Api:
             for method, op in item.items():
                 self.ops[op["operationId"]] = (method.upper(), path, op)
         self.called = set()
+        self.seen = []
 
     def call(self, opid, params=None, token=None, body=None, ctype=None,
              want=None):
@@ -104,6 +105,8 @@ class Api:
             path = path.replace("{%s}" % k, v)
         st, ct, raw = http(self.base, method, path, token, body, ctype)
         self.called.add(opid)
+        if "json" in ct:
+            self.seen.append(raw)
         d = "%s %s" % (opid, path)
         if want is not None:
             check("%s status %s" % (d, want), st == want,
@@ -290,9 +293,9 @@ def limits(api, cfg):
                      ctype="text/plain", want=415)
     st, r = api.call("submitRoster", token=ta, body=b"x" * cfg["over_size"],
                      ctype="text/csv", want=413)
-    st, r = api.call("issueRoster", {"roster": "R0000000000000000"},
+    st, r = api.call("issueRoster", {"roster": "00000000000000000000000000000000"},
                      token=ta, body=b"{}", ctype="text/csv", want=415)
-    st, r = api.call("issueRoster", {"roster": "R0000000000000000"},
+    st, r = api.call("issueRoster", {"roster": "00000000000000000000000000000000"},
                      token=ta, body=b"{}", ctype="application/json",
                      want=404)
     st, r = api.call("revokeCertificate", {"number": cfg["absent_number"]},
@@ -319,7 +322,7 @@ def tokens(api, cfg, ids):
 def isolation(api, cfg, ids):
     """Organization B's token on A's objects: the same 404 as absent ones."""
     tb = cfg["token_b"]
-    absent = {"roster": "R0123456789abcdef", "batch": "Rfedcba9876543210",
+    absent = {"roster": "0123456789abcdef0123456789abcdef", "batch": "Rfedcba9876543210",
               "number": cfg["absent_number"]}
     cases = [("getRoster", "roster", None), ("getBatch", "batch", None),
              ("getBatchZip", "batch", None), ("getBatchPdf", "batch", None),
@@ -364,6 +367,10 @@ def main():
         isolation(api, cfg, ids)
     missing = sorted(set(api.ops) - api.called)
     check("every documented operation called", not missing, str(missing))
+    leaked = [i for i in cfg.get("id_numbers", [])
+              if any(i.encode() in raw for raw in api.seen)]
+    check("no full ID number in any JSON answer", not leaked,
+          str(leaked))
     unknown = cfg.get("expect_ops")
     if unknown:
         check("document lists the API's operations",
