@@ -26,6 +26,9 @@ struct acct_config {
 	double per_addr_rate;      /* login attempts/s per client address */
 	double per_addr_burst;
 	const char *issuer;        /* TOTP issuer label, e.g. "skillcert" */
+	uint32_t hash_m_kib;       /* Argon2id memory, KiB: 0 = 19456 (OWASP) */
+	uint32_t hash_t;           /* Argon2id passes: 0 = 2. Only the unit tests
+	                              set these lower (to hash in ~1 ms). */
 };
 void acct_config_defaults(struct acct_config *c);   /* 1 thread, queue 64,
                                                        0.5/s burst 10 */
@@ -105,6 +108,35 @@ int acct_token_create(struct acct_service *s, const struct acct_actor *by,
     struct err *e);
 int acct_token_revoke(struct acct_service *s, const struct acct_actor *by,
     const char *id, struct err *e);
+
+/* Like acct_user_add with a password chosen by the caller (the CLI's
+ * --password-file, demos): policy-checked; must_change as given. */
+int acct_user_add_pw(struct acct_service *s, const struct acct_actor *by,
+    const char *name, int role, const char *org, const char *pw,
+    int must_change, struct err *e);
+/* Sets a known TOTP secret and marks it enrolled (authority only: the
+ * CLI's `user totp --secret`, for demos and tests). */
+int acct_user_totp_set(struct acct_service *s, const struct acct_actor *by,
+    const char *name, const uint8_t *sec, size_t n, struct err *e);
+/* The accounts the actor may manage (authority: all, or those of org when
+ * not NULL; admin: its own organization's), in name order. */
+int acct_user_each(struct acct_service *s, const struct acct_actor *by,
+    const char *org, int (*fn)(const struct account *a, void *arg),
+    void *arg, struct err *e);
+/* acct_token_create for organization org (authority: any filed org;
+ * admin: only its own). acct_token_create uses by->org. */
+int acct_token_create_org(struct acct_service *s, const struct acct_actor *by,
+    const char *org, const char *label, int64_t expires, char token[64],
+    char id[17], struct err *e);
+/* The tokens the actor may see (authority: all; admin: its org's). */
+int acct_token_each(struct acct_service *s, const struct acct_actor *by,
+    int (*fn)(const struct apitoken *t, void *arg), void *arg,
+    struct err *e);
+/* Deletes expired sessions (idle or absolute); *removed may be NULL. */
+int acct_session_sweep(struct acct_service *s, size_t *removed,
+    struct err *e);
+/* The service's clock (unix seconds). */
+int64_t acct_now(struct acct_service *s);
 
 /* Records one event in its own write transaction (or inside txn when not
  * NULL, so an issuance and its record commit together). */
