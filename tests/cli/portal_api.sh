@@ -8,7 +8,7 @@
 # malformed roster row is reported with its line and field.
 source "$(dirname "$0")/lib/common.bash"
 SCPD=${SCPD:-$SKILLCERT_BUILD/skillcert-portald}
-TOK=$SKILLCERT_BUILD/api_token
+TOK=$SKILLCERT_BUILD/tests/api_token
 D=$T/reg
 expect_rc "init" 0 make_registry "$D"
 A=S000036000001 B=Y000051000001
