@@ -13,7 +13,7 @@ api_row_status(int st, int dry_run)
 {
 	switch (st) {
 	case ROW_PENDING: return dry_run ? "valid" : "pending";
-	case ROW_ISSUED: return "issued";
+	case ROW_ISSUED: return dry_run ? "valid" : "issued";
 	case ROW_EXISTING: return "existing";
 	case ROW_FAILED: return "failed_assessment";
 	default: return "rejected";
@@ -47,7 +47,7 @@ api_put_row(struct json *j, const struct issue_row *row, int dry_run)
 	json_kint(j, "line", row->line);
 	json_kstr(j, "status", api_row_status(row->status, dry_run));
 	if (row->certno[0] && (row->status == ROW_EXISTING ||
-	    row->status == ROW_ISSUED))
+	    (row->status == ROW_ISSUED && !dry_run)))
 		json_kstr(j, "number", row->certno);
 	api_put_problems(j, row);
 	json_obj_end(j);
@@ -71,7 +71,8 @@ api_reply_report(struct api_call *c, int status, const char *id,
 	if (format)
 		json_kstr(&j, "format", format);
 	json_kint(&j, "rows", (int64_t)res->nrows);
-	json_kint(&j, "valid", (int64_t)n[ROW_PENDING]);
+	/* a dry run stores in a transaction it drops: issued means valid */
+	json_kint(&j, "valid", (int64_t)(n[ROW_PENDING] + n[ROW_ISSUED]));
 	json_kint(&j, "rejected", (int64_t)n[ROW_REJECTED]);
 	json_kint(&j, "failed_assessment", (int64_t)n[ROW_FAILED]);
 	json_kint(&j, "existing", (int64_t)n[ROW_EXISTING]);

@@ -26,8 +26,9 @@ check "tokens made" test -n "$TA" -a -n "$TB" -a -n "$TE" -a -n "$TR"
 TODAY=$(date +%Y-%m-%d)
 H=姓名,证件类型,证件号码,职业,工种,等级,评价方式,考核日期,结果
 { echo $H
+  N=(x 王秀英 李桂兰 张玉兰 刘春梅 陈海燕)
   for i in 1 2 3 4 5; do
-    echo "王秀$i,居民身份证,$(id_number $((100 + i))),养老护理员,,$((6 - i)),过程化考核,$TODAY,合格"
+    echo "${N[$i]},居民身份证,$(id_number $((100 + i))),养老护理员,,$((6 - i)),过程化考核,$TODAY,合格"
   done; } >"$T/good.csv"
 BADID=$(id_number 202); BADID=${BADID:0:17}$([ "${BADID:17}" = 1 ] && echo 2 || echo 1)
 { echo $H
@@ -42,7 +43,7 @@ import sys, datetime, openpyxl
 wb = openpyxl.Workbook(); ws = wb.active
 ws.append("姓名 证件类型 证件号码 职业 工种 等级 评价方式 考核日期".split())
 for i, idn in enumerate(sys.argv[2:]):
-    ws.append(["赵建%d" % i, "居民身份证", idn, "养老护理员", None, 5 - i,
+    ws.append(["赵建" + "华国军"[i], "居民身份证", idn, "养老护理员", None, 5 - i,
                "过程化考核", datetime.datetime.now().replace(hour=0, minute=0,
                second=0, microsecond=0)])
     ws.cell(row=i + 2, column=8).number_format = "yyyy-mm-dd"
@@ -70,6 +71,7 @@ cat >"$T/cfg.json" <<EOF
  "token_expired": "$TE",
  "good_csv": "$T/good.csv", "good_rows": 5,
  "bad_csv": "$T/bad.csv", "bad_rows": [[3, "证件号码"], [5, "等级"]],
+ "failed_rows": [6],
  "broken_csv": "$H\n\"王秀英,居民身份证,$(id_number 401),养老护理员,,5,过程化考核,$TODAY,合格\n",
  "good_xlsx": "$T/good.xlsx", "xlsx_rows": 3,
  "over_size": 600000,

@@ -257,8 +257,12 @@ def bad_rows(api, cfg):
         check("line %d names %s" % (line, field),
               any(p.get("field") == field for p in r.get("problems", [])),
               str(r))
-    check("good lines of the bad roster valid",
-          rep["valid"] == rep["rows"] - len(cfg["bad_rows"]))
+    for line in cfg["failed_rows"]:
+        check("line %d failed assessment" % line,
+              by_line.get(line, {}).get("status") == "failed_assessment")
+    check("good lines of the bad roster valid", rep["valid"] ==
+          rep["rows"] - len(cfg["bad_rows"]) - len(cfg["failed_rows"]) and
+          rep["failed_assessment"] == len(cfg["failed_rows"]), str(rep)[:300])
     st, r = api.call("issueRoster", {"roster": rep["roster"]}, token=ta,
                      body=b'{"only_valid": false}',
                      ctype="application/json", want=409)
