@@ -29,7 +29,7 @@
 #define NORGS 4
 #define FLOOD_RATE 200.0
 #define SESSIONS 1000
-#define OP_PASSWORD "bench-operator-pass-2024"
+#define OP_PASSWORD "Kx7-quiet-harbor-2024"
 
 struct bench {
 	char dir[64], db[96];
