@@ -146,9 +146,6 @@ acct_login_check(struct acct_service *s, const char *name, const char *pw,
 	    account_get(s->r, txn, name, &a, NULL) == 0;
 	mdb_txn_abort(txn);
 	rc = acct_verify(s, found ? a.pwhash : s->dummy, pw, &e2);
-	explicit_bzero(&a, sizeof(a));
-	if (rc == ERR_FULL)
-		return err_set(e, ERR_FULL, "%s", e2.msg);
 	if (!found)
 		*why = L_UNKNOWN;
 	else if (a.disabled)
@@ -157,6 +154,9 @@ acct_login_check(struct acct_service *s, const char *name, const char *pw,
 		*why = L_LOCKED;
 	else
 		*why = rc == 0 ? L_OK : rc == ERR_DENIED ? L_WRONG : L_ERROR;
+	explicit_bzero(&a, sizeof(a));
+	if (rc == ERR_FULL)
+		return err_set(e, ERR_FULL, "%s", e2.msg);
 	return 0;
 }
 

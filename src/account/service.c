@@ -26,7 +26,7 @@ acct_service_open(struct acct_service **out, struct registry *r,
 {
 	struct acct_service *s;
 	uint8_t junk[24];
-	char pw[2 * sizeof(junk) + 1];
+	char pw[2 * 24 + 1];
 	int rc;
 
 	*out = NULL;

@@ -8,9 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "skillcert/store/account.h"
+#include "skillcert/account/account.h"
+#include "skillcert/base/base32.h"
+#include "../../src/account/svc.h"
 #include "gen.h"
 #include "test.h"
+
+#define ORG2 "S000036000002"
+#define T0 1767225600   /* 2026-01-01, the fake clock's start */
 
 static char tmpl[] = "/tmp/test_account.XXXXXX";
 
@@ -204,6 +209,8 @@ test_old_registry(const char *dir)
 	registry_close(r);
 }
 
+#include "test_account_svc.h"
+
 int
 main(void)
 {
@@ -215,6 +222,8 @@ main(void)
 	r = gen_registry(tmpl);
 	test_store_accounts(r);
 	test_store_tokens_audit(r);
+	test_service(r);
+	test_hashpool();
 	registry_close(r);
 	test_old_registry(tmpl);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
