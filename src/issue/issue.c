@@ -15,6 +15,7 @@
 #include "skillcert/issue/issue.h"
 #include "skillcert/model/sha256.h"
 #include "skillcert/roster/roster.h"
+#include "skillcert/roster/xlsx.h"
 #include "skillcert/base/base32.h"
 #include "skillcert/base/csv.h"
 #include "skillcert/base/hex.h"
@@ -76,6 +77,7 @@ struct issue_run {
 	struct issue_result *res;
 	struct roster ro;
 	struct buf data;                /* the roster file, when read here */
+	struct buf csv;                 /* an XLSX roster's first sheet */
 	struct buf enc;                 /* one encoded certificate */
 	char rdir[PATH_MAX];            /* the roster file's directory */
 	const char *photo_dir;          /* rdir, or NULL for roster_data */
@@ -622,6 +624,17 @@ issue_read_roster(struct issue_run *run, struct err *e)
 		snprintf(res->batch, sizeof(res->batch), "%s", o->batch);
 	else
 		issue_make_batch_id(bytes, nbytes, res->batch);
+	/* an .xlsx (a ZIP) becomes CSV whose lines are the sheet's rows */
+	if (roster_xlsx_sniff((const uint8_t *)bytes, nbytes)) {
+		if ((rc = roster_xlsx_to_csv((const uint8_t *)bytes, nbytes,
+		    &run->csv, e)) != 0) {
+			if (o->roster_path)
+				err_prefix(e, "%s: ", o->roster_path);
+			return rc;
+		}
+		bytes = run->csv.len ? (const char *)run->csv.data : "";
+		nbytes = run->csv.len;
+	}
 	if ((rc = roster_parse(bytes, nbytes, &run->ro, e)) != 0) {
 		if (o->roster_path)
 			err_prefix(e, "%s: ", o->roster_path);
@@ -1036,6 +1049,7 @@ issue_end_run(struct issue_run *run, int rc)
 	key_free(&run->k);
 	roster_free(&run->ro);
 	buf_free(&run->data);
+	buf_free(&run->csv);
 	buf_free(&run->enc);
 }
 

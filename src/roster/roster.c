@@ -12,6 +12,7 @@
 #include "skillcert/base/csv.h"
 #include "skillcert/base/utf8.h"
 #include "skillcert/roster/roster.h"
+#include "skillcert/roster/xlsx.h"
 
 static const char *const col_cn[RC_NCOLS] = {
 	"姓名", "证件类型", "证件号码", "职业", "工种", "等级", "评价方式",
@@ -558,7 +559,16 @@ roster_load(const char *path, struct roster *r, struct err *e)
 		return err_set(e, saved == ENOENT ? ERR_NOTFOUND : ERR_IO,
 		    "%s: %s", path, strerror(saved));
 	}
-	rc = roster_parse((const char *)b.data, b.len, r, e);
+	if (roster_xlsx_sniff(b.data, b.len)) {     /* .xlsx: its first sheet */
+		struct buf csv = BUF_INIT;
+
+		if ((rc = roster_xlsx_to_csv(b.data, b.len, &csv, e)) == 0)
+			rc = roster_parse(csv.len ? (const char *)csv.data : "",
+			    csv.len, r, e);
+		buf_free(&csv);
+	} else {
+		rc = roster_parse((const char *)b.data, b.len, r, e);
+	}
 	buf_free(&b);
 	if (rc != 0 && e != NULL)
 		err_prefix(e, "%s: ", path);
