@@ -1,5 +1,5 @@
 /* api.c - the JSON API under /api/ for organizations' own systems: bearer
- * tokens only (no cookies, so no CSRF surface), routing, the document.
+ * tokens only (no cookies, so no CSRF surface), routing, the document. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
