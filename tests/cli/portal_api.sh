@@ -16,7 +16,8 @@ printf 'portal test passphrase\n' >"$T/pass"; chmod 600 "$T/pass"
 
 # Tokens, as an organization admin makes them.
 mk() { "$TOK" "$D" create "$1" "$2" | cut -d' ' -f2; }
-TA=$(mk $A 0); TB=$(mk $B 0); TE=$(mk $A 2)
+read -r AID TA < <("$TOK" "$D" create $A 0)
+TB=$(mk $B 0); TE=$(mk $A 2)
 read -r RID TR < <("$TOK" "$D" create $A 0)
 expect_rc "revoke a token" 0 "$TOK" "$D" revoke $A "$RID"
 check "tokens made" test -n "$TA" -a -n "$TB" -a -n "$TE" -a -n "$TR"
@@ -100,4 +101,11 @@ r = urllib.request.Request('http://127.0.0.1:$PORT/api/v1/batches/x',
     headers={'Cookie': '__Host-sid=abc'})
 try: urllib.request.urlopen(r); sys.exit(1)
 except urllib.error.HTTPError as e: sys.exit(e.code != 401)"
+
+# Every state change is in the audit trail under the token that made it.
+"$TOK" "$D" audit - - >"$T/audit" 2>&1
+for act in roster_submit issue revoke; do
+  check "audit: $act by token:$AID" grep -q "^token:$AID .* $A $act .* ok\$" "$T/audit"
+done
+check "audit: B's refused revoke changed nothing" sh -c "! grep -q ' $B revoke .* ok\$' '$T/audit'"
 finish
