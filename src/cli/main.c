@@ -31,6 +31,8 @@ static const struct {
 	{ "restore", cmd_restore, "restore a backup, checked and audited" },
 	{ "export", cmd_export, "signed incremental exports for other departments" },
 	{ "keys", cmd_keys, "encrypted backup and restore of the keys" },
+	{ "user", cmd_user, "portal accounts and API tokens: add, list, disable, reset" },
+	{ "audit", cmd_audit, "the portal's audit trail (table, CSV, JSON)" },
 };
 
 static void
