@@ -34,6 +34,8 @@ cmd_issue_print_usage(void)
 	    "       [--partial [--rejects FILE]] [--dry-run] [--reissue]\n"
 	    "       [--photos DIR] [--pdf DIR] [--mode OCTAL] [--threads N] [--json]\n"
 	    "       [--name-change REASON]\n\n"
+	    "The roster is CSV (UTF-8 or GB18030) or an Excel/WPS .xlsx (its "
+	    "first sheet;\ntype ID numbers as text).\n"
 	    "Roster columns: 姓名 证件类型 证件号码 职业 工种 等级 评价方式 "
 	    "考核日期 照片 工作单位\n(or name id_type id_number occupation "
 	    "trade level method assessed_on photo employer),\nand optionally "

@@ -1165,6 +1165,12 @@ xlsx_read_sheet(struct xlsx *x, struct buf *b, struct buf *out)
 
 /* ---- entry points --------------------------------------------------- */
 
+void
+roster_xlsx_init(void)
+{
+	xmlInitParser();
+}
+
 int
 roster_xlsx_sniff(const uint8_t *p, size_t n)
 {

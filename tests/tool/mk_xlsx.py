@@ -6,6 +6,9 @@ import datetime, io, os, re, struct, sys, zipfile
 import openpyxl
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+seeds = sys.argv[1] == "--fuzz-seeds"   # mk_xlsx.py --fuzz-seeds DIR
+if seeds:
+    del sys.argv[1]
 out = sys.argv[1]
 HDR = ["姓名", "证件类型", "证件号码", "职业", "等级", "评价方式", "考核日期", "工作单位"]
 ID1, ID2, ID3 = sys.argv[2:5] if len(sys.argv) >= 5 else (
@@ -141,3 +144,14 @@ bad = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/
        b'<row r="1"><c r="A1" t="s"><v>99999</v></c></row><row r="2"><c r="B2"><v>1</v></c><c r="A2"><v>2</v></c></row></sheetData></worksheet>')
 with_part(main, os.path.join(out, "badref.xlsx"), "xl/worksheets/sheet2.xml", bad)
 set_encrypted_flag(main, os.path.join(out, "encrypted.xlsx"))
+
+if seeds:
+    # tests/fuzz/fuzz_xlsx.c: sheet NUL shared strings NUL styles
+    os.remove(os.path.join(out, "bomb.xlsx"))
+    for name in ("roster.xlsx", "idnum.xlsx"):
+        z = zipfile.ZipFile(os.path.join(out, name))
+        names = z.namelist()
+        sheet = "xl/worksheets/sheet2.xml" if "xl/sharedStrings.xml" in names else "xl/worksheets/sheet1.xml"
+        parts = [z.read(sheet), z.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else b"",
+                 z.read("xl/styles.xml")]
+        open(os.path.join(out, name + ".parts"), "wb").write(b"\0".join(parts))

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <zip.h>
+#include <xlsxwriter.h>
 
 #include "skillcert/base/buf.h"
 #include "skillcert/base/err.h"
@@ -285,6 +286,69 @@ test_cells(void)
 	buf_free(&out);
 }
 
+/* The same roster as libxlsxwriter writes it: shared strings by
+ * default, inline strings in constant-memory mode. This libxlsxwriter
+ * does not escape a literal "_x0041_" (Excel writes _x005F_x0041_), so
+ * Excel itself shows that cell as "A": so do we. */
+static void
+write_lxw(const char *path, int constant_memory)
+{
+	lxw_workbook_options o = { 0 };
+	lxw_datetime dt = { 2024, 3, 15, 0, 0, 0 };
+	lxw_workbook *wb;
+	lxw_worksheet *ws, *other;
+	lxw_format *df;
+	static const char *const hdr[] = { "姓名", "证件类型", "证件号码",
+	    "职业", "等级", "评价方式", "考核日期", "工作单位" };
+	int c;
+
+	o.constant_memory = (uint8_t)constant_memory;
+	o.tmpdir = dir;
+	wb = workbook_new_opt(path, &o);
+	ws = workbook_add_worksheet(wb, "名单");
+	other = workbook_add_worksheet(wb, "另一张");
+	df = workbook_add_format(wb);
+	format_set_num_format(df, "yyyy\"年\"m\"月\"d\"日\"");
+	for (c = 0; c < 8; c++)
+		worksheet_write_string(ws, 0, (lxw_col_t)c, hdr[c], NULL);
+	worksheet_write_string(ws, 1, 0, "张三", NULL);
+	worksheet_write_string(ws, 1, 1, "居民身份证", NULL);
+	worksheet_write_string(ws, 1, 2, "11010519491231002X", NULL);
+	worksheet_write_string(ws, 1, 3, "养老护理员", NULL);
+	worksheet_write_number(ws, 1, 4, 4, NULL);
+	worksheet_write_string(ws, 1, 5, "过程化考核", NULL);
+	worksheet_write_datetime(ws, 1, 6, &dt, df);
+	worksheet_write_string(ws, 1, 7, "<i>A&B \"C\"</i>,_x0041_", NULL);
+	worksheet_write_string(ws, 3, 0, "李四", NULL);
+	worksheet_write_boolean(ws, 3, 2, 1, NULL);
+	worksheet_write_number(ws, 3, 4, 2.5, NULL);
+	worksheet_write_string(other, 0, 0, "不该读到", NULL);
+	CHECK_EQ_INT(workbook_close(wb), LXW_NO_ERROR);
+}
+
+static void
+test_libxlsxwriter(void)
+{
+	static const char want[] =
+	    "\"姓名\",\"证件类型\",\"证件号码\",\"职业\",\"等级\",\"评价方式\",\"考核日期\",\"工作单位\"\n"
+	    "\"张三\",\"居民身份证\",\"11010519491231002X\",\"养老护理员\",\"4\",\"过程化考核\",\"2024-03-15\",\"<i>A&B \"\"C\"\"</i>,A\"\n"
+	    "\n"
+	    "\"李四\",,\"TRUE\",,\"2.5\"\n";
+	struct buf out = BUF_INIT;
+	struct err e;
+	char path[128];
+	int cm;
+
+	for (cm = 0; cm <= 1; cm++) {
+		snprintf(path, sizeof(path), "%s/lxw%d.xlsx", dir, cm);
+		write_lxw(path, cm);
+		CHECK_EQ_INT(convert_file(path + strlen(dir) + 1, &out, &e),
+		    ERR_OK);
+		CHECK(same_csv(&out, want));
+	}
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -303,6 +367,7 @@ main(void)
 	test_hostile();
 	test_dates();
 	test_cells();
+	test_libxlsxwriter();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);

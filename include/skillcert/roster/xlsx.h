@@ -16,6 +16,10 @@
 #define XLSX_MAX_INFLATED (64u << 20)  /* all entries read, together */
 #define XLSX_MAX_CELLS    (2u << 20)
 
+/* Readies libxml2 (xmlInitParser); call once from the main thread before
+ * threads convert workbooks (libxml2 2.9's first initialisation is not
+ * thread-safe). roster_xlsx_to_csv calls it too, for one-thread use. */
+void roster_xlsx_init(void);
 /* 1 if p starts like a ZIP (PK\3\4), so callers can sniff an upload. */
 int roster_xlsx_sniff(const uint8_t *p, size_t n);
 /* Converts; errors name the part and cell ("xl/worksheets/sheet1.xml
