@@ -188,6 +188,17 @@ int portal_may_org(const struct acct_actor *who, const char *org);
 /* A random id of PORTAL_ID_HEX hex characters. */
 int portal_random_id(char id[PORTAL_ID_HEX + 1], struct err *e);
 
+/* The authority's acts on organizations (orgs.c), audited; anyone else
+ * gets ERR_NOTFOUND. */
+struct portal_org_form {
+	const char *code, *name, *scope, *region, *from, *to;
+};
+int portal_org_file(struct portal *p, const struct acct_actor *who,
+    const struct portal_org_form *f, struct err *e);
+/* verb 's' suspend (note kept), 'r' resume, 'k' rekey. */
+int portal_org_change(struct portal *p, const struct acct_actor *who,
+    const char *code, int verb, const char *note, struct err *e);
+
 /* The issuing thread's body (job.c), started by portal_open. */
 void *portal_job_main(void *arg);
 
