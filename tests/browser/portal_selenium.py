@@ -101,6 +101,12 @@ def bad_roster(d):
     shot(d, "roster-bad")
     rows = d.find_elements(By.CSS_SELECTOR, "tr.bad")
     check("two bad rows", len(rows) == 2)
+    if rows:  # the phone view of the marked rows, further down the page
+        d.set_window_size(390, 844)
+        d.execute_script("arguments[0].scrollIntoView()", rows[0])
+        time.sleep(0.2)
+        d.save_screenshot(os.path.join(SHOTS, "portal-roster-bad-rows-phone.png"))
+        d.set_window_size(1280, 800)
     heads = [th.text for th in d.find_elements(By.CSS_SELECTOR, "table tr th")]
     marks = {}
     for r in rows:

@@ -115,8 +115,8 @@ get "$CA" "$RBAD"
 check "bad roster shown" test "$CODE" = 200
 check "markup escaped" contains "$T/body" "李&lt;b&gt;x&lt;/b&gt;"
 check "no raw markup" bash -c "! grep -q '<b>x</b>' '$T/body'"
-check "name cell marked" contains "$T/body" '<td class="badcell">李&lt;b&gt;x&lt;/b&gt;</td>'
-check "level cell marked" contains "$T/body" '<td class="badcell">九级</td>'
+check "name cell marked" contains "$T/body" '<td data-label="姓名" class="badcell">李&lt;b&gt;x&lt;/b&gt;</td>'
+check "level cell marked" contains "$T/body" '<td data-label="等级" class="badcell">九级</td>'
 check "ID numbers masked" bash -c "! grep -q '$(id_number 8)' '$T/body'"
 check "only the good rows offered" contains "$T/body" "仅签发无误的行"
 check "not all" bash -c "! grep -q '全部签发' '$T/body'"
