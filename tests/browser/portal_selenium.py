@@ -7,7 +7,7 @@ on the public QR page, log out. Screenshots at 1280x800 and 390x844 go to
 $SHOTS. Run by tests/cli/portal_browser.sh, which starts the servers and
 passes everything in the environment:
   PORTAL, PUBLIC (base URLs), SC, DB (CLI and registry for the QR token),
-  USER, PASSWORD, SECRET, GOOD, BAD (roster files), SHOTS, DOWNLOADS."""
+  USER, PASSWORD, SECRET, USER2 (an admin not yet enrolled), GOOD, BAD (roster files), SHOTS, DOWNLOADS."""
 import os, subprocess, sys, time, zipfile, io
 import pyotp
 from selenium import webdriver
@@ -184,6 +184,25 @@ def revoke(d, no):
     check("public QR page says 已撤销", "已撤销" in d.page_source)
 
 
+def enrol(d):
+    """An admin without a second factor enrols at the first login: the QR
+    (inline SVG) and the secret as text; the code from it completes."""
+    d.get(PORTAL + "/login")
+    d.find_element(By.NAME, "name").send_keys(E["USER2"])
+    d.find_element(By.NAME, "password").send_keys(E["PASSWORD"])
+    d.find_element(By.CSS_SELECTOR, "form.card button").click()
+    check("sent to enrolment", wait_url(d, "/totp/enrol"))
+    shot(d, "enrol")
+    check("QR drawn as inline SVG", bool(d.find_elements(By.CSS_SELECTOR, ".qr svg path")))
+    secret = d.find_element(By.CSS_SELECTOR, "code.secret").text.strip()
+    check("secret shown as base32", len(secret) >= 32)
+    d.find_element(By.NAME, "code").send_keys(pyotp.TOTP(secret).now())
+    d.find_element(By.CSS_SELECTOR, "form.card button").click()
+    check("enrolled: dashboard", wait_url(d, "/dashboard"))
+    d.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait_url(d, "/login")
+
+
 def main():
     os.makedirs(SHOTS, exist_ok=True)
     os.makedirs(DL, exist_ok=True)
@@ -203,6 +222,7 @@ def main():
         check("logged out to the login page", wait_url(d, "/login"))
         d.get(PORTAL + "/dashboard")
         check("dashboard refused after logout", d.current_url.endswith("/login"))
+        enrol(d)
     finally:
         d.quit()
     print(f"{passed} passed, {failed} failed")
