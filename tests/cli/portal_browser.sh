@@ -49,4 +49,8 @@ RC=$?
 cat "$T/py.out"
 check "selenium run passes" test $RC = 0
 check "screenshots saved" test -s "$SHOTS/portal-batch-phone.png" -a -s "$SHOTS/portal-roster-bad-desktop.png"
+if command -v zbarimg >/dev/null; then
+  check "enrolment QR decodes to the otpauth URI" bash -c \
+    "zbarimg -q '$SHOTS/portal-enrol-desktop.png' 2>/dev/null | grep -q '^QR-Code:otpauth://totp/skillcert:admb?secret='"
+fi
 finish
