@@ -40,8 +40,8 @@ fuzz_multipart(const uint8_t *p, size_t n)
 	memcpy(ct, p, hl);
 	ct[hl] = '\0';
 	form_init(&f);
-	if (form_parse_multipart(&f, ct, nl ? nl + 1 : p + n,
-	    nl ? n - hl - 1 : 0, &e) == 0)
+	const uint8_t *body = nl ? nl + 1 : p + n;
+	if (form_parse_multipart(&f, ct, body, (size_t)(p + n - body), &e) == 0)
 		check_form(&f);
 	form_free(&f);
 }
