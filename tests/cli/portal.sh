@@ -40,6 +40,26 @@ expect_rc "totp auth1" 0 $SC user totp auth1 --db "$D" --secret $SECRET
 expect_rc "refuses plain HTTP off loopback" 64 $SCP --db "$D" "${PF[@]}" --insecure-loopback --listen 0.0.0.0:0
 check "says why" contains "$T/err" "only on 127.0.0.0/8 or ::1"
 expect_rc "refuses no TLS without --insecure-loopback" 64 $SCP --db "$D" "${PF[@]}" --listen 127.0.0.1:0
+# TLS: a self-signed certificate, HTTPS on 127.0.0.1, HSTS.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1
+  $SCP --db "$D" "${PF[@]}" --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" --listen 127.0.0.1:0 \
+    --threads 1 2>"$T/tls.log" &
+  TPID=$!
+  CLEANUP+=("kill -TERM $TPID 2>/dev/null; wait $TPID 2>/dev/null")
+  TP=
+  for _ in $(seq 100); do
+    TP=$(sed -n 's/.*listening on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/tls.log")
+    [ -n "$TP" ] && break; sleep 0.05
+  done
+  check "TLS portal started" test -n "$TP"
+  CODE=$(curl -s --cacert "$T/tls.crt" -o "$T/body" -D "$T/hdr" -w '%{http_code}' "https://127.0.0.1:$TP/login")
+  check "login page over TLS" test "$CODE" = 200
+  check "HSTS over TLS" grep -q "Strict-Transport-Security: max-age=" "$T/hdr"
+  check "plain HTTP to the TLS port fails" bash -c "! curl -s -m 5 -o /dev/null http://127.0.0.1:$TP/login"
+  kill -TERM $TPID; wait $TPID 2>/dev/null
+fi
 printf '0\n' >"$T/clock"
 SKILLCERT_PORTAL_TEST_CLOCK=$T/clock $SCP --db "$D" "${PF[@]}" --insecure-loopback \
   --listen 127.0.0.1:0 --threads 2 2>"$T/portal.log" &
