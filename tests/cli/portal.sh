@@ -128,6 +128,7 @@ TODAY=$(date +%Y-%m-%d)
   echo "张三,居民身份证,$(id_number 8),养老护理员,,九级,过程化考核,$TODAY"
   echo "赵四,居民身份证,$(id_number 9),育婴员,,三级,过程化考核,$TODAY"
 } >"$T/bad.csv"
+{ echo $H; echo "周晓燕,居民身份证,$(id_number 11),养老护理员,,四级,过程化考核,$TODAY"; } >"$T/good2.csv"
 post "$CA" /upload -F csrf=$XA -F roster=@"$T/bad.csv"
 check "upload bad -> roster page" test "$CODE" = 303
 RBAD=$(loc)
@@ -224,6 +225,31 @@ check "opb still works" bash -c "curl -s -o /dev/null -w '%{http_code}' -H 'Cook
 same404 "operator on orgs" "$CA" /orgs /no-such-page
 same404 "operator on audit" "$CA" /audit /no-such-page
 
+# --- an admin's pages: users (one-time password shown once), API tokens ---
+post "$CM" /users --data "csrf=$XM&op=add&name=opa2&role=operator"
+check "user added, one-time password shown" grep -q "账号 opa2 的一次性密码：" "$T/body"
+check "new user listed in A" bash -c "$SC user list --db '$D' --org $A | grep -q opa2"
+post "$CM" /tokens --data "csrf=$XM&op=create&label=erp&days=30"
+TOKEN=$(sed -n 's/.*<code class="secret">\([A-Za-z0-9_-]\{43\}\)<\/code>.*/\1/p' "$T/body")
+check "token shown once" test ${#TOKEN} = 43
+get "$CM" /tokens
+check "token not shown again" bash -c "! grep -q '$TOKEN' '$T/body'"
+TID=$(grep -o '<code>[0-9a-f]\{16\}</code>' "$T/body" | head -1 | sed 's/<[^>]*>//g')
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/api/v1/batches/$BATCH")
+check "the token reads its org's batch" test "$CODE" = 200
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/api/v1/certificates/$FAKENO")
+check "the token: another org's number is 404" test "$CODE" = 404
+post "$CM" /tokens --data "csrf=$XM&op=revoke&id=$TID"
+check "token revoked" test "$CODE" = 303
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/api/v1/batches/$BATCH")
+check "revoked token refused" test "$CODE" = 401
+BTOK=$($SC user token create --db "$D" --org $B --label other | grep -o '[A-Za-z0-9_-]\{43\}' | head -1)
+BTID=$($SC user token list --db "$D" | awk '/other/ {print $1; exit}')
+same404 "foreign token revoke" "$CM" /tokens /tokens "csrf=$XM&op=revoke&id=$BTID"
+post "$CM" /tokens --data "csrf=$XM&op=revoke&id=0000000000000000"
+cp "$T/body" "$T/t404"; post "$CM" /tokens --data "csrf=$XM&op=revoke&id=$BTID"
+check "foreign token = absent token" cmp -s "$T/t404" "$T/body"
+
 # --- revoke, and the public QR page says 已撤销 ------------------------------
 post "$CA" "/cert/$NO/revoke" --data "csrf=$XA&reason=fraud" --data-urlencode "note=测试撤销"
 check "revoke -> cert page" test "$CODE" = 303
@@ -247,6 +273,27 @@ check "audit masks the ID" bash -c "! grep -q '$(id_number 1)' '$T/body'"
 get "$CU" /audit.csv
 check "audit CSV has the issue and revoke" bash -c "grep -q '\"issue\"' '$T/body' && grep -q '\"revoke\",\"$NO\",\"ok\"' '$T/body'"
 check "audit CSV has failed logins" grep -q '"login_failed"' "$T/body"
+
+post "$CU" "/org/$B/suspend" --data "csrf=$XU" --data-urlencode "note=检查整改"
+check "authority suspends B" test "$CODE" = 303
+get "$CU" "/org/$B"
+check "B shown suspended" contains "$T/body" "暂停原因：检查整改"
+post "$CU" "/org/$B/resume" --data "csrf=$XU"
+check "authority resumes B" test "$CODE" = 303
+post "$CU" "/org/$A/rekey" --data "csrf=$XU"
+check "authority rekeys A" test "$CODE" = 303
+get "$CU" "/org/$A"
+check "A has a retired and a current key" bash -c "grep -q '已停用' '$T/body' && grep -q '在用' '$T/body'"
+post "$CA" /upload -F csrf=$XA -F roster=@"$T/good2.csv"
+post "$CA" "$(loc)/issue" --data "csrf=$XA&partial=0"
+JOB2=$(loc)
+for _ in $(seq 100); do get "$CA" "$JOB2"; grep -q '签发完成\|签发失败' "$T/body" && break; sleep 0.1; done
+check "issuing after the rekey" contains "$T/body" "签发完成：新签发 1 张"
+post "$CU" /org/new --data "csrf=$XU&code=S000036000009&name=新机构&region=360100" --data-urlencode "scope=养老护理员:5-3"
+check "authority files an organization" test "$CODE" = 303 -a "$(loc)" = /org/S000036000009
+check "filed org in the registry" bash -c "$SC org show --db '$D' S000036000009 | grep -q 新机构"
+get "$CU" "/audit?action=org_rekey"
+check "rekey audited" contains "$T/body" "org_rekey"
 
 # --- disabled user and expired session ----------------------------------------
 expect_rc "disable opb" 0 $SC user disable opb --db "$D"
