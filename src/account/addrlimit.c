@@ -16,7 +16,7 @@
 struct bucket {
 	char addr[ADDR_MAX];
 	double last, tokens;
-	int used;
+	int used, refused;
 };
 
 struct addrlimit {
@@ -86,7 +86,7 @@ addrlimit_find(struct addrlimit *l, const char *addr, double now)
 
 int
 addrlimit_take(struct addrlimit *l, const char *addr, double now,
-    int64_t *retry_after)
+    int64_t *retry_after, int *first)
 {
 	struct bucket *b;
 	int rc = 0;
@@ -99,10 +99,16 @@ addrlimit_take(struct addrlimit *l, const char *addr, double now,
 			b->tokens = l->burst;
 	}
 	b->last = now > b->last ? now : b->last;
+	if (first)
+		*first = 0;
 	if (b->tokens >= 1) {
 		b->tokens -= 1;
+		b->refused = 0;
 	} else {
 		rc = ERR_FULL;
+		if (first)
+			*first = !b->refused;
+		b->refused = 1;
 		if (retry_after)
 			*retry_after = (int64_t)ceil((1 - b->tokens) / l->rate);
 	}

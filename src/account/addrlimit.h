@@ -12,7 +12,9 @@ int addrlimit_open(struct addrlimit **l, double rate, double burst,
     struct err *e);
 void addrlimit_close(struct addrlimit *l);
 /* Takes one token of addr's bucket at time now (seconds): 0, or ERR_FULL
- * with *retry_after the whole seconds until a token is back. */
+ * with *retry_after the whole seconds until a token is back. *first (may
+ * be NULL) is 1 on the first refusal since the bucket last gave a token:
+ * callers record that one, not every attempt of a flood. */
 int addrlimit_take(struct addrlimit *l, const char *addr, double now,
-    int64_t *retry_after);
+    int64_t *retry_after, int *first);
 #endif

@@ -107,6 +107,9 @@ acct_login_record(struct acct_service *s, const char *name, int why,
 		return rc ? rc : ERR_DENIED;
 	}
 	acct_actor_of(&a, client, &who);
+	/* Disabled or locked since the password was read: still refused. */
+	if (why == L_OK && (a.disabled || a.locked_until > acct_now(s)))
+		why = a.disabled ? L_DISABLED : L_LOCKED;
 	if (why == L_OK) {
 		a.failures = 0;
 		a.locked_until = 0;
@@ -166,23 +169,29 @@ acct_login(struct acct_service *s, const char *name, const char *pw,
     int64_t *retry_after, struct err *e)
 {
 	const char *who = account_name_check(name, NULL) ? "-" : name;
-	int why = L_ERROR, rc;
+	int why = L_ERROR, rc, first;
 
 	*step = ACCT_LOGIN_OK;
 	*retry_after = 0;
 	memset(sid, 0, AUTH_ID_LEN);
-	if (addrlimit_take(s->lim, client, (double)acct_now(s), retry_after)) {
-		acct_audit_raw(s, NULL, who, "-", "", client, "login_failed",
-		    "throttled (address)", "denied", NULL);
+	if (addrlimit_take(s->lim, client, (double)acct_now(s), retry_after,
+	    &first)) {
+		/* One record per flood, not a write per refused attempt. */
+		if (first)
+			acct_audit_raw(s, NULL, who, "-", "", client, "login_failed",
+			    "throttled (address); repeats not recorded", "denied",
+			    NULL);
 		return err_set(e, ERR_FULL, "too many login attempts from this "
 		    "address: retry in %lld s", (long long)*retry_after);
 	}
 	if ((rc = acct_login_check(s, name, pw, &why, e)) != 0) {
 		if (rc == ERR_FULL)
 			*retry_after = 1;
-		acct_audit_raw(s, NULL, who, "-", "", client, "login_failed",
-		    rc == ERR_FULL ? "throttled (hash queue full)" : "error",
-		    rc == ERR_FULL ? "denied" : "error", NULL);
+		if (rc != ERR_FULL || acct_full_note(s))
+			acct_audit_raw(s, NULL, who, "-", "", client, "login_failed",
+			    rc == ERR_FULL ? "throttled (hash queue full); repeats "
+			    "this second not recorded" : "error", rc == ERR_FULL ?
+			    "denied" : "error", NULL);
 		return rc;
 	}
 	rc = acct_login_record(s, name, why, client, sid, step, e);
@@ -202,7 +211,7 @@ acct_login_totp(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
 	int64_t ra;
 	int rc, ok;
 
-	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra))
+	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra, NULL))
 		return err_set(e, ERR_FULL, "too many attempts from this address: "
 		    "retry in %lld s", (long long)ra);
 	if ((rc = acct_write_begin(s, &txn, e)) != 0)

@@ -34,6 +34,7 @@ acct_service_open(struct acct_service **out, struct registry *r,
 		return err_set(e, ERR_NOMEM, "out of memory");
 	s->r = r;
 	s->c = *c;
+	pthread_mutex_init(&s->mu, NULL);
 	if (s->c.hash_m_kib == 0)
 		s->c.hash_m_kib = AUTH_ARGON2_M_KIB;
 	if (s->c.hash_t == 0)
@@ -69,6 +70,7 @@ acct_service_close(struct acct_service *s)
 		return;
 	hashpool_close(s->pool);
 	addrlimit_close(s->lim);
+	pthread_mutex_destroy(&s->mu);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -85,6 +87,19 @@ int64_t
 acct_now(struct acct_service *s)
 {
 	return s->now ? s->now(s->now_arg) : (int64_t)time(NULL);
+}
+
+int
+acct_full_note(struct acct_service *s)
+{
+	int64_t now = acct_now(s);
+	int yes;
+
+	pthread_mutex_lock(&s->mu);
+	yes = now != s->full_noted;
+	s->full_noted = now;
+	pthread_mutex_unlock(&s->mu);
+	return yes;
 }
 
 int64_t

@@ -86,7 +86,7 @@ acct_totp_confirm(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
 	int64_t last, ra;
 	int rc, rc2;
 
-	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra))
+	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra, NULL))
 		return err_set(e, ERR_FULL, "too many attempts from this address: "
 		    "retry in %lld s", (long long)ra);
 	if ((rc = acct_write_begin(s, &txn, e)) != 0)
@@ -169,7 +169,7 @@ acct_password_change(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
 	int64_t ra;
 	int rc;
 
-	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra))
+	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra, NULL))
 		return err_set(e, ERR_FULL, "too many attempts from this address: "
 		    "retry in %lld s", (long long)ra);
 	if ((rc = acct_change_read(s, sid, &a, e)) != 0)
@@ -180,9 +180,15 @@ acct_password_change(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
 		explicit_bzero(&a, sizeof(a));
 		return rc;
 	}
-	if (a.locked_until > acct_now(s))
-		rc = err_set(e, ERR_DENIED, "current password is wrong");
-	else if ((rc = acct_verify(s, a.pwhash, old_pw, e)) == ERR_DENIED)
+	if (a.locked_until > acct_now(s)) {
+		/* The user is logged in: the lock may be told, and is not
+		 * lengthened by more tries. */
+		rc = err_set(e, ERR_DENIED, "too many wrong passwords: try again "
+		    "in %lld s", (long long)(a.locked_until - acct_now(s)));
+		explicit_bzero(&a, sizeof(a));
+		return rc;
+	}
+	if ((rc = acct_verify(s, a.pwhash, old_pw, e)) == ERR_DENIED)
 		err_set(e, ERR_DENIED, "current password is wrong");
 	explicit_bzero(&a, sizeof(a));
 	if (rc == ERR_DENIED) {

@@ -5,6 +5,7 @@
 #include "skillcert/account/account.h"
 #include "hashpool.h"
 #include "addrlimit.h"
+#include <pthread.h>
 
 struct acct_service {
 	struct registry *r;
@@ -15,6 +16,8 @@ struct acct_service {
 	struct hashpool *pool;
 	struct addrlimit *lim;
 	char dummy[AUTH_HASH_MAX];     /* verified for unknown accounts */
+	pthread_mutex_t mu;            /* guards full_noted */
+	int64_t full_noted;            /* second of the last queue-full record */
 };
 
 /* On the pool: Argon2id of pw at the configured cost / a verify. */
@@ -34,6 +37,8 @@ const char *acct_outcome_of(int rc);
 /* The actor an account acts as. */
 void acct_actor_of(const struct account *a, const char *client,
     struct acct_actor *who);
+/* 1 at most once a second: whether to record a queue-full refusal. */
+int acct_full_note(struct acct_service *s);
 /* Seconds locked after the n-th consecutive failure (0 below 5). */
 int64_t acct_backoff(uint32_t failures);
 /* login.c's session rules, shared with session.c. */

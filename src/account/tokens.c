@@ -208,9 +208,15 @@ acct_token_check(struct acct_service *s, const char *token,
 	mdb_txn_abort(txn);
 	if (rc == ERR_NOTFOUND || (rc == 0 && (t.revoked || (t.expires &&
 	    acct_now(s) >= t.expires)))) {
-		acct_audit_raw(s, NULL, rc ? "-" : t.id, "api", rc ? "" : t.org,
-		    client, "token_failed", rc ? "unknown token" : t.revoked ?
-		    "revoked" : "expired", "denied", NULL);
+		/* Recorded within the address's login budget (and once when it
+		 * runs out), so a flood of bad tokens is not a flood of writes. */
+		int64_t ra;
+		int first;
+		if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra,
+		    &first) == 0 || first)
+			acct_audit_raw(s, NULL, rc ? "-" : t.id, "api", rc ? "" :
+			    t.org, client, "token_failed", rc ? "unknown token" :
+			    t.revoked ? "revoked" : "expired", "denied", NULL);
 		return err_set(e, ERR_DENIED, "invalid, revoked or expired API "
 		    "token");
 	}

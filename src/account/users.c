@@ -309,3 +309,22 @@ acct_user_each(struct acct_service *s, const struct acct_actor *by,
 	mdb_txn_abort(txn);
 	return rc;
 }
+
+int
+acct_user_get(struct acct_service *s, const struct acct_actor *by,
+    const char *name, struct account *a, struct err *e)
+{
+	MDB_txn *txn;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = registry_txn_begin_reader(s->r, &txn, e)) != 0)
+		return rc;
+	rc = acct_target_get(s, txn, by, name, a, e);
+	mdb_txn_abort(txn);
+	explicit_bzero(a->pwhash, sizeof(a->pwhash));
+	explicit_bzero(a->totp, sizeof(a->totp));
+	if (rc != 0)
+		memset(a, 0, sizeof(*a));
+	return rc;
+}

@@ -51,7 +51,7 @@ auth_id_text(const uint8_t id[AUTH_ID_LEN], char out[AUTH_ID_TEXT + 1])
 }
 
 static int
-b64u_value(char c)
+auth_b64u_value(char c)
 {
 	const char *p = c ? strchr(b64u, c) : NULL;
 	return p ? (int)(p - b64u) : -1;
@@ -67,7 +67,7 @@ auth_id_parse(const char *s, uint8_t id[AUTH_ID_LEN])
 	if (s == NULL || strlen(s) != AUTH_ID_TEXT)
 		return ERR_INVALID;
 	for (size_t i = 0; i < AUTH_ID_TEXT; i++) {
-		if ((v = b64u_value(s[i])) < 0)
+		if ((v = auth_b64u_value(s[i])) < 0)
 			return ERR_INVALID;
 		acc = acc << 6 | (uint32_t)v;
 		bits += 6;

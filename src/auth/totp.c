@@ -71,7 +71,7 @@ auth_totp_check(const uint8_t *sec, size_t n, const char *code,
 
 /* Percent-encodes s (RFC 3986 unreserved kept); returns the length or -1. */
 static int
-pct(const char *s, char *out, size_t cap)
+auth_uri_escape(const char *s, char *out, size_t cap)
 {
 	static const char hx[] = "0123456789ABCDEF";
 	size_t o = 0;
@@ -100,8 +100,8 @@ auth_totp_uri(const char *issuer, const char *account,
 	char is[200], ac[200], b32[128];
 	int w;
 
-	if (n > 64 || pct(issuer, is, sizeof(is)) < 0 ||
-	    pct(account, ac, sizeof(ac)) < 0)
+	if (n > 64 || auth_uri_escape(issuer, is, sizeof(is)) < 0 ||
+	    auth_uri_escape(account, ac, sizeof(ac)) < 0)
 		return ERR_FULL;
 	base32_encode(sec, n, b32);
 	w = snprintf(out, cap, "otpauth://totp/%s:%s?secret=%s&issuer=%s"

@@ -76,7 +76,7 @@ account_role_parse(const char *s)
 
 /* Writes need the databases; reads treat their absence as empty. */
 static int
-need_dbs(struct registry *r, struct err *e)
+account_dbs_need(struct registry *r, struct err *e)
 {
 	return r->has_accounts ? 0 : err_set(e, ERR_DB, "this registry has "
 	    "no account databases (opened read-only before any writer made "
@@ -145,7 +145,7 @@ account_put(struct registry *r, MDB_txn *txn, const struct account *a,
 	MDB_val k = { strlen(a->name), (void *)a->name }, v = { n, buf };
 	int rc;
 
-	if ((rc = need_dbs(r, e)) != 0 || (rc = account_name_check(a->name,
+	if ((rc = account_dbs_need(r, e)) != 0 || (rc = account_name_check(a->name,
 	    e)) != 0)
 		return rc;
 	if (n == 0)
@@ -246,7 +246,7 @@ session_put(struct registry *r, MDB_txn *txn, const struct session *s,
 	MDB_val k = { 32, (void *)s->idhash }, v = { n, buf };
 	int rc;
 
-	if ((rc = need_dbs(r, e)) != 0)
+	if ((rc = account_dbs_need(r, e)) != 0)
 		return rc;
 	if (n == 0)
 		return err_set(e, ERR_INTERNAL, "session: record too large");
@@ -279,7 +279,7 @@ session_del(struct registry *r, MDB_txn *txn, const uint8_t idhash[32],
 	MDB_val k = { 32, (void *)idhash };
 	int rc;
 
-	if ((rc = need_dbs(r, e)) != 0)
+	if ((rc = account_dbs_need(r, e)) != 0)
 		return rc;
 	rc = mdb_del(txn, r->sessions, &k, NULL);
 	if (rc == MDB_NOTFOUND)

@@ -265,6 +265,7 @@ svc_totp(struct acct_service *s, struct registry *r, struct fake *clk)
 	    ERR_INVALID);              /* contains the name */
 	CHECK_EQ_INT(acct_password_change(s, sid, "not the old one", PW, "x", &e),
 	    ERR_DENIED);
+	CHECK_EQ_INT(get_acct(r, "adm1").failures, 1);   /* counted */
 	CHECK_EQ_INT(acct_password_change(s, sid, pw, PW, "x", &e), 0);
 	CHECK_EQ_INT(acct_session_check(s, sid, "x", &who, NULL, &e), 0);
 	CHECK_EQ_INT(who.role, ACCT_ADMIN);
@@ -326,6 +327,15 @@ svc_perms(struct acct_service *s, struct fake *clk)
 	CHECK_EQ_INT(acct_user_each(s, &adm1, NULL, list_cb, list, &e), 0);
 	CHECK_STR(list, "adm1 op.zhang-1 op1 op2 op9 ");  /* not adm2, boss */
 	CHECK_EQ_INT(acct_user_each(s, &op, NULL, list_cb, list, &e), ERR_DENIED);
+	{
+		struct account a;
+		CHECK_EQ_INT(acct_user_get(s, &adm1, "op9", &a, &e), 0);
+		CHECK_EQ_INT(a.disabled, 1);
+		CHECK_EQ_INT(a.pwhash[0], 0);
+		CHECK_EQ_INT(acct_user_get(s, &adm1, "adm2", &a, &e), ERR_NOTFOUND);
+		CHECK_EQ_INT(acct_user_get(s, &cli, "adm2", &a, &e), 0);
+		CHECK_STR(a.org, ORG2);
+	}
 	(void)clk;
 }
 
@@ -507,6 +517,15 @@ svc_addr_limit(struct registry *r, struct fake *clk)
 	CHECK_EQ_INT(acct_login(s, "op1", PW, "192.0.2.7", sid, &step, &ra, &e),
 	    ERR_FULL);
 	CHECK_EQ_INT(ra, 2);                 /* one token at 0.5/s */
+	CHECK_STR(audit_last(r).object, "throttled (address); repeats not "
+	    "recorded");
+	{
+		uint64_t seq = audit_last(r).seq;
+		for (int i = 0; i < 5; i++)
+			CHECK_EQ_INT(acct_login(s, "op1", PW, "192.0.2.7", sid, &step,
+			    &ra, &e), ERR_FULL);
+		CHECK_EQ_INT(audit_last(r).seq, seq);  /* a flood is one record */
+	}
 	CHECK_EQ_INT(acct_login(s, "op1", PW, "192.0.2.8", sid, &step, &ra, &e),
 	    0);                              /* another address is not held */
 	clk->t += 2;
@@ -514,6 +533,98 @@ svc_addr_limit(struct registry *r, struct fake *clk)
 	    0);
 	CHECK_EQ_INT(acct_login(s, "op1", PW, "192.0.2.7", sid, &step, &ra, &e),
 	    ERR_FULL);
+	acct_service_close(s);
+}
+
+/* An unknown name costs a hash too: at a cost where one hash is ~20 ms
+ * (more than a commit's fsync), unknown and wrong-password logins take
+ * alike; without the dummy hash the unknown one would be ~100 times
+ * faster, so a factor of 4 either way cannot hide it. */
+static void
+svc_timing(struct registry *r, struct fake *clk)
+{
+	struct acct_service *s;
+	struct acct_config c;
+	uint8_t sid[32];
+	int64_t ra;
+	double t0, known = 0, unknown = 0;
+	struct err e;
+	int step;
+
+	acct_config_defaults(&c);
+	c.hash_m_kib = 8192;
+	c.hash_t = 2;
+	c.per_addr_rate = 1000;
+	c.per_addr_burst = 1000;
+	CHECK_EQ_INT(acct_service_open(&s, r, &c, &e), 0);
+	acct_service_set_clock(s, fake_now, clk);
+	CHECK_EQ_INT(acct_user_add_pw(s, &cli, "timed", ACCT_OPERATOR, GEN_ORG, PW,
+	    0, &e), 0);
+	for (int i = 0; i < 4; i++) {
+		t0 = gen_now();
+		acct_login(s, "timed", "wrong password!!", "t", sid, &step, &ra, &e);
+		known += gen_now() - t0;
+		t0 = gen_now();
+		acct_login(s, "untimed", "wrong password!!", "t", sid, &step, &ra, &e);
+		unknown += gen_now() - t0;
+		clk->t += 3600;              /* past any lock */
+	}
+	CHECK(unknown > known / 4 && unknown < known * 4);
+	printf("4 logins: wrong password %.3f s, unknown name %.3f s\n", known,
+	    unknown);
+	acct_service_close(s);
+}
+
+struct stress { struct acct_service *s; int ok; };
+
+static void *
+stress_run(void *arg)
+{
+	struct stress *x = arg;
+	struct acct_actor who;
+	uint8_t sid[32];
+	int64_t ra;
+	struct err e;
+	int step;
+
+	for (int i = 0; i < 10; i++)
+		if (acct_login(x->s, "op1", PW, "s", sid, &step, &ra, &e) == 0 &&
+		    acct_session_check(x->s, sid, "s", &who, NULL, &e) == 0 &&
+		    acct_logout(x->s, sid, "s", &e) == 0)
+			x->ok++;
+	return NULL;
+}
+
+/* Logins from several threads at once, through a pool of 2. */
+static void
+svc_threads(struct registry *r, struct fake *clk)
+{
+	struct acct_service *s = svc_open(r, clk, 2, 16, 1000, 1000);
+	struct stress x[6];
+	pthread_t t[6];
+	size_t removed = 99;
+	uint8_t sid[32];
+	struct err e;
+	int total = 0, step;
+
+	for (int i = 0; i < 6; i++) {
+		x[i].s = s;
+		x[i].ok = 0;
+		CHECK_EQ_INT(pthread_create(&t[i], NULL, stress_run, &x[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], NULL);
+		total += x[i].ok;
+	}
+	CHECK_EQ_INT(total, 60);
+	CHECK_EQ_INT(acct_session_sweep(s, &removed, &e), 0);  /* older ones */
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ_INT(login(s, "op1", PW, sid, &step, &e), 0);
+	CHECK_EQ_INT(acct_session_sweep(s, &removed, &e), 0);
+	CHECK_EQ_INT(removed, 0);        /* both live */
+	clk->t += ACCT_IDLE_S + 1;
+	CHECK_EQ_INT(acct_session_sweep(s, &removed, &e), 0);
+	CHECK_EQ_INT(removed, 2);
 	acct_service_close(s);
 }
 
@@ -535,6 +646,8 @@ test_service(struct registry *r)
 	acct_service_close(s);
 	svc_pool_full(r, &clk);
 	svc_addr_limit(r, &clk);
+	svc_timing(r, &clk);
+	svc_threads(r, &clk);
 }
 
 /* The pool alone: queue 0 means no waiting at all. */

@@ -19,6 +19,9 @@
 #define ACCT_LOGIN_FAIL_TEXT "账号或密码错误，或账号已停用"  /* the one text */
 
 struct acct_service;           /* one per portal process; thread-safe */
+/* Each call below opens its own transactions (LMDB allows one write txn
+ * at a time): never call one while this thread holds a write txn, except
+ * acct_audit with that txn. */
 
 struct acct_config {
 	int hash_threads;          /* password-hashing pool size (>= 1) */
@@ -118,6 +121,10 @@ int acct_user_add_pw(struct acct_service *s, const struct acct_actor *by,
  * CLI's `user totp --secret`, for demos and tests). */
 int acct_user_totp_set(struct acct_service *s, const struct acct_actor *by,
     const char *name, const uint8_t *sec, size_t n, struct err *e);
+/* One account the actor may manage (as acct_user_each); another
+ * organization's is ERR_NOTFOUND. a->pwhash and a->totp are wiped. */
+int acct_user_get(struct acct_service *s, const struct acct_actor *by,
+    const char *name, struct account *a, struct err *e);
 /* The accounts the actor may manage (authority: all, or those of org when
  * not NULL; admin: its own organization's), in name order. */
 int acct_user_each(struct acct_service *s, const struct acct_actor *by,
