@@ -620,11 +620,9 @@ issue_read_roster(struct issue_run *run, struct err *e)
 	}
 	if (o->photos_dir)
 		run->photo_dir = o->photos_dir;
-	if (o->batch)
-		snprintf(res->batch, sizeof(res->batch), "%s", o->batch);
-	else
-		issue_make_batch_id(bytes, nbytes, res->batch);
-	/* an .xlsx (a ZIP) becomes CSV whose lines are the sheet's rows */
+	/* an .xlsx (a ZIP) becomes CSV whose lines are the sheet's rows;
+	 * the default batch is that CSV's hash, so saving the workbook
+	 * again (new timestamps inside) keeps the batch */
 	if (roster_xlsx_sniff((const uint8_t *)bytes, nbytes)) {
 		if ((rc = roster_xlsx_to_csv((const uint8_t *)bytes, nbytes,
 		    &run->csv, e)) != 0) {
@@ -635,6 +633,10 @@ issue_read_roster(struct issue_run *run, struct err *e)
 		bytes = run->csv.len ? (const char *)run->csv.data : "";
 		nbytes = run->csv.len;
 	}
+	if (o->batch)
+		snprintf(res->batch, sizeof(res->batch), "%s", o->batch);
+	else
+		issue_make_batch_id(bytes, nbytes, res->batch);
 	if ((rc = roster_parse(bytes, nbytes, &run->ro, e)) != 0) {
 		if (o->roster_path)
 			err_prefix(e, "%s: ", o->roster_path);

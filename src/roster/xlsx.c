@@ -1023,6 +1023,8 @@ xlsx_cell_text(struct sheet *s, const char **txt, char *tmp, size_t cap)
 		return err_set(s->x->e, ERR_NOMEM, "out of memory");
 	v = (const char *)s->val.data;
 	*txt = v;
+	if (*v == '\0')
+		return ERR_OK;          /* <c r="A1" t="s"/>: an empty cell */
 	if (strcmp(s->t, "s") == 0) {
 		i = strtoul(v, &end, 10);
 		if (end == v || *end != '\0' || i >= s->x->nsst)
@@ -1041,8 +1043,6 @@ xlsx_cell_text(struct sheet *s, const char **txt, char *tmp, size_t cap)
 		snprintf(tmp, cap, "%.10s", v);
 		*txt = tmp;
 	} else if (s->t[0] == '\0' || strcmp(s->t, "n") == 0) {
-		if (*v == '\0')
-			return ERR_OK;
 		*txt = tmp;
 		return xlsx_number_text(s, v, tmp, cap);
 	} else {
@@ -1065,6 +1065,11 @@ xlsx_end_cell(struct sheet *s)
 		return rc;
 	if (*txt == '\0')
 		return ERR_OK;
+	/* one long shared string in every cell must not make a huge row */
+	if (s->out->len + s->row.len + strlen(txt) * 2 + (size_t)s->col >
+	    ROSTER_MAX_BYTES)
+		return xlsx_cell_error(s, "the sheet makes more CSV than a "
+		    "roster may hold");
 	for (k = s->wcol; k < s->col; k++)     /* the columns before it */
 		if (k > 0)
 			buf_append_byte(&s->row, ',');
@@ -1123,10 +1128,11 @@ xlsx_sheet_node(struct sheet *s)
 	    xlsx_is_start(xr, "t")))
 		s->in_text = !empty;
 	else if (s->in_c && s->in_text && s->rph == 0 && xlsx_is_text(xr)) {
+		char where[32];
+
 		xlsx_name_cell(s);
-		rc = xlsx_add_text(xr, &s->val, s->ref);
-		if (rc != ERR_OK)
-			err_prefix(s->x->e, "cell ");
+		snprintf(where, sizeof(where), "cell %s", s->ref);
+		rc = xlsx_add_text(xr, &s->val, where);
 	}
 	if (rc != ERR_OK)
 		return rc;

@@ -32,6 +32,9 @@ check "every certificate has its page" test "$(sort -u "$T/pages.txt" | wc -l)" 
 # font warnings, and the last page's picture has ink in the table area.
 pdffonts "$T/all.pdf" > "$T/fonts.txt" 2>&1
 check "fonts embedded (subset)" bash -c "grep -q ' yes ' '$T/fonts.txt' && ! grep -qi 'error' '$T/fonts.txt'"
+# One subset per font of the chain for the whole document, not per page.
+check "at most 3 fonts (the chain) for $N pages" test "$(tail -n +3 "$T/fonts.txt" | grep -vc Warning)" -le 3
+check "one document is smaller than the PDFs apart" test "$(stat -c %s "$T/all.pdf")" -lt "$(cat "$T"/pdf/*.pdf | wc -c)"
 check "no poppler errors on the last page" bash -c "pdftoppm -f $N -l $N -png -r 60 '$T/all.pdf' '$T/last' 2>&1 | grep -v begincidrange | (! grep -q .)"
 check "last page rendered" test -s "$(ls "$T"/last*.png | head -1)"
 check "last page text = its single PDF's text" cmp "$T/p$N.txt" "$T/s$N.txt"

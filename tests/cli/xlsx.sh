@@ -35,6 +35,15 @@ check "a line break in a cell became a space" bash -c "$SC show --db '$T/b' S000
 expect_rc "1904 workbook" 0 $SC issue --db "$T/b" --org S000036000001 --roster "$T/roster1904.xlsx" --batch r1 --dry-run --json
 check "1904: same rows, already issued" contains "$T/out" '"existing":3'
 
+# Without --batch: the batch is the hash of the sheet's CSV, the same for
+# the 1904 copy (other bytes, same cells); so nothing is issued twice.
+make_registry "$T/d" >/dev/null
+expect_rc "default batch" 0 $SC issue --db "$T/d" --org S000036000001 --roster "$T/roster.xlsx" --json
+b1=$(grep -o '"batch":"[^"]*"' "$T/out")
+expect_rc "default batch, 1904 copy" 0 $SC issue --db "$T/d" --org S000036000001 --roster "$T/roster1904.xlsx" --json
+check "same default batch for the same cells" test "$b1" = "$(grep -o '"batch":"[^"]*"' "$T/out")"
+check "and nothing issued again" contains "$T/out" '"existing":3'
+
 # An ID number typed as a number: Excel shows 3.60102E+17; refused on
 # the sheet's row, which the CSV line numbers are.
 make_registry "$T/c" >/dev/null
@@ -42,7 +51,7 @@ expect_rc "ID as a number refused" 1 $SC issue --db "$T/c" --org S000036000001 -
 check "names sheet row 2" contains "$T/err" "idnum.xlsx: line 2"
 check "names sheet row 3" contains "$T/err" "idnum.xlsx: line 3"
 
-for f in notzip nowb bomb ratio encrypted laughs xxe badref; do
+for f in notzip nowb bomb ratio encrypted liar laughs xxe badref; do
   expect_rc "$f.xlsx refused" 1 $SC issue --db "$T/c" --org S000036000001 --roster "$T/$f.xlsx"
   check "$f.xlsx: message names the file" contains "$T/err" "$f.xlsx: "
 done

@@ -145,6 +145,23 @@ bad = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/
 with_part(main, os.path.join(out, "badref.xlsx"), "xl/worksheets/sheet2.xml", bad)
 set_encrypted_flag(main, os.path.join(out, "encrypted.xlsx"))
 
+def lie_about_size(src, dst, name):
+    """Entry name's inflated size said smaller than it is, in both its
+    local and its central header (so the two agree)."""
+    z = zipfile.ZipFile(src)
+    i = z.getinfo(name)
+    b = bytearray(open(src, "rb").read())
+    small = struct.pack("<I", i.file_size // 4)
+    b[i.header_offset + 22:i.header_offset + 26] = small
+    for m in re.finditer(b"PK\x01\x02", b):
+        at = m.start()
+        n = struct.unpack("<H", b[at + 28:at + 30])[0]
+        if b[at + 46:at + 46 + n] == name.encode():
+            b[at + 24:at + 28] = small
+    open(dst, "wb").write(b)
+
+lie_about_size(main, os.path.join(out, "liar.xlsx"), "xl/worksheets/sheet2.xml")
+
 if seeds:
     # tests/fuzz/fuzz_xlsx.c: sheet NUL shared strings NUL styles
     os.remove(os.path.join(out, "bomb.xlsx"))

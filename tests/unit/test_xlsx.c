@@ -124,6 +124,7 @@ test_hostile(void)
 	expect_fail("bomb.xlsx", "xl/worksheets/sheet2.xml: would inflate to 83886080 bytes");
 	expect_fail("ratio.xlsx", "times (a ZIP bomb?)");
 	expect_fail("encrypted.xlsx", "encrypted");
+	expect_fail("liar.xlsx", "xl/worksheets/sheet2.xml: inflates to another size");
 	expect_fail("laughs.xlsx", "xl/sharedStrings.xml: has a DOCTYPE");
 	expect_fail("xxe.xlsx", "xl/worksheets/sheet2.xml: has a DOCTYPE");
 	expect_fail("badref.xlsx", "xl/worksheets/sheet2.xml cell A1: shared string index out of range");
@@ -256,7 +257,7 @@ test_cells(void)
 	    "<c r=\"E1\" t=\"s\"><v>2</v></c></row>"
 	    "<row><c t=\"inlineStr\"><is><t>x,y</t></is></c><c t=\"b\"><v>0</v></c>"
 	    "<c t=\"str\"><f>A1</f><v>公式</v></c><c t=\"e\"><v>#N/A</v></c><c/>"
-	    "<c t=\"d\"><v>2024-03-15T00:00:00</v></c></row>"
+	    "<c t=\"d\"><v>2024-03-15T00:00:00</v></c><c t=\"s\"/></row>"
 	    "<row r=\"5\"><c r=\"A5\"/></row>"), &out, &e), ERR_OK);
 	CHECK(same_csv(&out, ",\" a b_x0041_ \",,\"富文本\"\n"
 	    "\"x,y\",\"FALSE\",\"公式\",\"#N/A\",,\"2024-03-15\"\n"));
@@ -283,6 +284,54 @@ test_cells(void)
 	    ERR_INVALID);
 	CHECK_EQ_INT(roster_xlsx_sniff((const uint8_t *)"PK\3\4", 4), 1);
 	CHECK_EQ_INT(roster_xlsx_sniff((const uint8_t *)"姓名,", 4), 0);
+	buf_free(&out);
+}
+
+/* Small files that would expand past the caps when converted. */
+static void
+test_caps(void)
+{
+	struct buf sst = BUF_INIT, sheet = BUF_INIT, out = BUF_INIT;
+	struct err e;
+	int c, r;
+
+	/* one 30 KB shared string in 2,500 cells: 75 MB of CSV */
+	buf_append_str(&sst, "<sst " NS "><si><t>");
+	for (c = 0; c < 30000; c++)
+		buf_append_byte(&sst, 'x');
+	buf_append_str(&sst, "</t></si></sst>");
+	buf_cstr(&sst);
+	buf_append_str(&sheet, "<worksheet " NS "><sheetData>");
+	for (r = 1; r <= 50; r++) {
+		buf_printf(&sheet, "<row r=\"%d\">", r);
+		for (c = 0; c < 50; c++)
+			buf_append_str(&sheet, "<c t=\"s\"><v>0</v></c>");
+		buf_append_str(&sheet, "</row>");
+	}
+	buf_append_str(&sheet, "</sheetData></worksheet>");
+	CHECK_EQ_INT(conv(NULL, NULL, (char *)sst.data, buf_cstr(&sheet), &out,
+	    &e), ERR_INVALID);
+	CHECK(strstr(e.msg, "more CSV than a roster may hold") != NULL);
+	CHECK(out.len == 0);
+	/* a cell's text is capped */
+	buf_reset(&sheet);
+	buf_append_str(&sheet, "<worksheet " NS "><sheetData><row r=\"2\"><c "
+	    "r=\"B2\" t=\"inlineStr\"><is><t>");
+	for (c = 0; c < 40000; c++)
+		buf_append_byte(&sheet, 'y');
+	buf_append_str(&sheet, "</t></is></c></row></sheetData></worksheet>");
+	CHECK_EQ_INT(conv(NULL, NULL, NULL, buf_cstr(&sheet), &out, &e),
+	    ERR_INVALID);
+	CHECK(strstr(e.msg, "xl/worksheets/data.xml cell B2: text longer") !=
+	    NULL);
+	/* a row a million rows down is fine; its line number is kept */
+	CHECK_EQ_INT(conv(NULL, NULL, NULL, SHEET("<row r=\"1048576\"><c "
+	    "r=\"XFD1048576\"><v>7</v></c></row>"), &out, &e), ERR_OK);
+	CHECK_EQ_INT(out.len, 1048575 + 16383 + 4);
+	CHECK_EQ_INT(conv(NULL, NULL, NULL, SHEET("<row r=\"1048577\"/>"),
+	    &out, &e), ERR_INVALID);
+	buf_free(&sst);
+	buf_free(&sheet);
 	buf_free(&out);
 }
 
@@ -368,6 +417,7 @@ main(void)
 	test_dates();
 	test_cells();
 	test_libxlsxwriter();
+	test_caps();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
