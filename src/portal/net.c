@@ -398,6 +398,10 @@ portal_run(const struct portal_config *cin, struct err *e)
 	n.c = &c;
 	n.nt = c.threads < 1 ? 1 : c.threads > NET_THREADS_MAX ?
 	    NET_THREADS_MAX : c.threads;
+	/* a shell starts background jobs with SIGINT ignored: take it back,
+	 * so Ctrl-C on the demo stops the portal too */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

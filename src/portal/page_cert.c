@@ -72,26 +72,27 @@ page_batches(struct page *g, const char *arg)
 void
 page_cert_row(struct page *g, const struct cert_record *c)
 {
-	page_raw(g, "<tr><td><a href=\"/cert/");
+	page_raw(g, "<tr><td data-label=\"证书编号\"><a href=\"/cert/");
 	page_text(g, c->cert.no);
 	page_raw(g, "\">");
 	page_text(g, c->cert.no);
-	page_raw(g, "</a></td><td>");
+	page_raw(g, "</a></td><td data-label=\"证件号码\">");
 	page_text(g, c->cert.id_masked);
-	page_raw(g, "</td><td>");
+	page_raw(g, "</td><td data-label=\"姓名\">");
 	page_text(g, c->cert.name);
-	page_raw(g, "</td><td>");
+	page_raw(g, "</td><td data-label=\"职业/等级\">");
 	page_text(g, page_occ_name(g, c->cert.occ_code));
 	page_raw(g, " ");
 	page_text(g, level_full(c->cert.level));
-	page_printf(g, "</td><td class=\"%s\">%s</td><td><a href=\"/cert/",
+	page_printf(g, "</td><td data-label=\"状态\" class=\"%s\">%s</td>"
+	    "<td data-label=\"文件\"><a href=\"/cert/",
 	    c->status == CERT_VALID ? "st-valid" : "st-revoked",
 	    c->status == CERT_VALID ? "有效" : "已撤销");
 	page_text(g, c->cert.no);
 	page_raw(g, ".pdf\">PDF</a></td></tr>");
 }
 
-const char page_cert_head[] = "<div class=\"tablewrap\"><table><tr>"
+const char page_cert_head[] = "<div class=\"tablewrap\"><table class=\"stack\"><tr>"
     "<th>证书编号</th><th>证件号码</th><th>姓名</th><th>职业/等级</th>"
     "<th>状态</th><th>文件</th></tr>";
 

@@ -89,17 +89,18 @@ page_batch_table(struct page *g, const struct batch_stats *s, int n)
 		page_raw(g, "<p>还没有批次。</p>");
 		return;
 	}
-	page_raw(g, "<div class=\"tablewrap\"><table><tr><th>批次</th><th>机构</th>"
+	page_raw(g, "<div class=\"tablewrap\"><table class=\"stack\"><tr><th>批次</th><th>机构</th>"
 	    "<th>签发日期</th><th>参评</th><th>合格</th></tr>");
 	for (int i = 0; i < n; i++) {
 		date_format_iso(s[i].day, day);
-		page_raw(g, "<tr><td><a href=\"/batch/");
+		page_raw(g, "<tr><td data-label=\"批次\"><a href=\"/batch/");
 		page_text(g, s[i].batch);
 		page_raw(g, "\">");
 		page_text(g, s[i].batch);
-		page_raw(g, "</a></td><td>");
+		page_raw(g, "</a></td><td data-label=\"机构\">");
 		page_text(g, s[i].org);
-		page_printf(g, "</td><td>%s</td><td>%u</td><td>%u</td></tr>", day,
+		page_printf(g, "</td><td data-label=\"签发日期\">%s</td><td data-label="
+		    "\"参评\">%u</td><td data-label=\"合格\">%u</td></tr>", day,
 		    s[i].assessed, s[i].passed);
 	}
 	page_raw(g, "</table></div>");

@@ -55,14 +55,15 @@ page_roster_row(struct page *g, const struct roster *ro, size_t i,
 	int badcol = bad ? page_msg_col(ir->msg) : -1;
 	char m[64];
 
-	page_printf(g, "<tr%s><td>%d</td><td>", bad ? " class=\"bad\"" : "",
-	    ro->rows[i].line);
+	page_printf(g, "<tr%s><td data-label=\"行\">%d</td><td data-label=\"状态\">",
+	    bad ? " class=\"bad\"" : "", ro->rows[i].line);
 	page_text(g, page_row_status(ir));
 	page_raw(g, "</td>");
 	for (int c = 0; c < RC_NCOLS; c++) {
 		if (!ro->has_col[c] || c == RC_PHOTO)
 			continue;
-		page_printf(g, "<td%s>", c == badcol ? " class=\"badcell\"" : "");
+		page_printf(g, "<td data-label=\"%s\"%s>", roster_col_name(c),
+		    c == badcol ? " class=\"badcell\"" : "");
 		if (c == RC_ID_NUMBER) {
 			mask_id(ro->rows[i].f[c], m, sizeof(m));
 			page_text(g, m);
@@ -71,7 +72,7 @@ page_roster_row(struct page *g, const struct roster *ro, size_t i,
 		}
 		page_raw(g, "</td>");
 	}
-	page_raw(g, "<td class=\"wrap\">");
+	page_raw(g, "<td data-label=\"问题\" class=\"wrap\">");
 	if (bad)
 		page_text(g, ir->msg);
 	page_raw(g, "</td></tr>");
@@ -81,7 +82,8 @@ static void
 page_roster_table(struct page *g, const struct roster *ro,
     const struct issue_result *res)
 {
-	page_raw(g, "<div class=\"tablewrap\"><table><tr><th>行</th><th>状态</th>");
+	page_raw(g, "<div class=\"tablewrap\"><table class=\"stack\"><tr><th>行</th>"
+	    "<th>状态</th>");
 	for (int c = 0; c < RC_NCOLS; c++)
 		if (ro->has_col[c] && c != RC_PHOTO) {
 			page_raw(g, "<th>");
@@ -127,7 +129,8 @@ page_roster_body(struct page *g, const char *id, const char *fname,
 	for (size_t i = 0; i < res->nrows; i++) {
 		if (res->rows[i].status == ROW_REJECTED)
 			bad++;
-		else if (res->rows[i].status == ROW_PENDING)
+		else if (res->rows[i].status == ROW_PENDING ||
+		    res->rows[i].status == ROW_ISSUED)
 			good++;
 	}
 	page_begin(g, "名册检查");

@@ -14,6 +14,19 @@
 #include "skillcert/render/batch.h"
 
 
+static const char *
+page_reason_cn(int r)
+{
+	switch (r) {
+	case REV_ISSUED_IN_ERROR: return "误发";
+	case REV_FRAUD: return "弄虚作假";
+	case REV_REISSUED: return "已换发";
+	case REV_HOLDER_REQUEST: return "持证人申请";
+	case REV_ORG_SUSPENDED: return "机构暂停";
+	default: return "—";
+	}
+}
+
 static void
 page_dl(struct page *g, const char *k, const char *v)
 {
@@ -34,9 +47,9 @@ page_revoke_form(struct page *g, const struct cert_record *c)
 	page_csrf(g);
 	page_raw(g, "<label>原因<select name=\"reason\" required>"
 	    "<option value=\"issued-in-error\">误发</option>"
-	    "<option value=\"fraud\">舞弊</option>"
+	    "<option value=\"fraud\">弄虚作假</option>"
 	    "<option value=\"holder-request\">持证人申请</option>"
-	    "<option value=\"reissued\">已补发/换发</option></select></label>"
+	    "<option value=\"reissued\">已换发</option></select></label>"
 	    "<label>说明<input name=\"note\" maxlength=\"200\" required></label>"
 	    "<button type=\"submit\" class=\"danger\">撤销（不可恢复）</button></form>");
 }
@@ -59,7 +72,7 @@ page_cert_view(struct page *g, const struct cert_record *c)
 	page_dl(g, "批次", c->batch);
 	page_dl(g, "状态", c->status == CERT_VALID ? "有效" : "已撤销");
 	if (c->status != CERT_VALID) {
-		page_dl(g, "撤销原因", cert_reason_name(c->reason));
+		page_dl(g, "撤销原因", page_reason_cn(c->reason));
 		page_dl(g, "撤销说明", c->revoke_note);
 	}
 	page_raw(g, "</table></div><p class=\"row\"><a href=\"/cert/");
@@ -176,10 +189,13 @@ page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
 	char m[64];
 	int rc = 0;
 
-	if (strlen(q) == CERTNO_LEN && portal_cert_get(g->p, txn, &g->who, q, &c,
-	    NULL) == 0 && (!org[0] || strcmp(c.cert.org, org) == 0)) {
-		page_cert_row(g, &c);
-		x.n = 1;
+	if (strlen(q) == CERTNO_LEN && (q[0] == 'S' || q[0] == 'Y')) {
+		/* a certificate number, never a person look-up */
+		if (portal_cert_get(g->p, txn, &g->who, q, &c, NULL) == 0 &&
+		    (!org[0] || strcmp(c.cert.org, org) == 0)) {
+			page_cert_row(g, &c);
+			x.n = 1;
+		}
 	} else if (page_looks_id(q)) {
 		mask_id(q, m, sizeof(m));
 		portal_audit(g->p, &g->who, "lookup_person", m, "ok");
@@ -204,11 +220,10 @@ page_search(struct page *g, const char *arg)
 	page_begin(g, "查询证书");
 	page_raw(g, "<form method=\"post\" action=\"/search\" class=\"card\">");
 	page_csrf(g);
+	/* the query is not echoed: it may be a full ID number */
 	page_raw(g, "<label>证书编号、姓名或证件号码<input name=\"q\" maxlength=\"64\" "
-	    "autocomplete=\"off\" value=\"");
-	page_text(g, q);
-	page_raw(g, "\" required></label><button type=\"submit\">查询</button>"
-	    "</form>");
+	    "autocomplete=\"off\" required></label><button type=\"submit\">查询"
+	    "</button></form>");
 	if (q[0] && registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
 		page_raw(g, "<h2>结果</h2>");
 		page_raw(g, page_cert_head);

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "portal_int.h"
 #include "api.h"
 #include "skillcert/base/html.h"
 #include "skillcert/model/keys.h"
+#include "skillcert/roster/xlsx.h"
 
 void
 portal_config_defaults(struct portal_config *c)
@@ -104,6 +106,24 @@ portal_load_keys(struct portal *p, struct err *e)
 	return x.rc ? x.rc : rc;
 }
 
+/* Tests only: $SKILLCERT_PORTAL_TEST_CLOCK names a file holding a number
+ * of seconds added to the real clock, read at every call, so an end-to-end
+ * test can let a session expire without waiting 30 minutes. */
+static int64_t
+portal_test_clock(void *arg)
+{
+	const struct portal *p = arg;
+	char b[32] = "";
+	FILE *f = fopen(p->test_clock, "r");
+
+	if (f) {
+		if (fgets(b, sizeof(b), f) == NULL)
+			b[0] = '\0';
+		fclose(f);
+	}
+	return (int64_t)time(NULL) + strtoll(b, NULL, 10);
+}
+
 static int
 portal_open_parts(struct portal *p, struct err *e)
 {
@@ -111,6 +131,7 @@ portal_open_parts(struct portal *p, struct err *e)
 	struct acct_config ac;
 	int rc;
 
+	roster_xlsx_init();            /* before any request thread parses XML */
 	if (p->cfg.passphrase_file == NULL)
 		return err_set(e, ERR_USAGE, "the portal needs --passphrase-file "
 		    "(it decrypts the organizations' keys)");
@@ -129,6 +150,14 @@ portal_open_parts(struct portal *p, struct err *e)
 	ac.issuer = "skillcert";
 	if ((rc = acct_service_open(&p->acct, p->reg, &ac, e)) != 0)
 		return rc;
+	const char *tc = getenv("SKILLCERT_PORTAL_TEST_CLOCK");
+	if (tc && *tc) {
+		snprintf(p->test_clock, sizeof(p->test_clock), "%s", tc);
+		p->now = portal_test_clock;
+		p->now_arg = p;
+		acct_service_set_clock(p->acct, portal_test_clock, p);
+		fprintf(stderr, "skillcert-portald: test clock from %s\n", tc);
+	}
 	if (pthread_create(&p->job_thread, NULL, portal_job_main, p) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot start the issuing thread");
 	p->job_thread_on = 1;

@@ -68,6 +68,7 @@ struct portal {
 	struct portal_roster rosters[PORTAL_ROSTERS];
 	struct portal_job jobs[PORTAL_JOBS];
 	int64_t (*now)(void *);        /* test clock; NULL = time(NULL) */
+	char test_clock[256];          /* $SKILLCERT_PORTAL_TEST_CLOCK */
 	void *now_arg;
 };
 

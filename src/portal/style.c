@@ -53,4 +53,12 @@ const char page_css[] =
 "border:1px solid var(--line)}\n"
 "footer{color:var(--mut);font-size:.8rem;text-align:center;padding:2rem 1rem}\n"
 "@media (max-width:600px){main{padding:.6rem}h1{font-size:1.2rem}"
-"th,td{padding:.35rem .4rem;font-size:.85rem}.card,form.card{max-width:none}}\n";
+"th,td{padding:.35rem .4rem;font-size:.85rem}.card,form.card{max-width:none}"
+/* phones: list tables become one card per row, each cell labelled */
+"table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}"
+"table.stack tr:first-child{display:none}"
+"table.stack tr{border-bottom:2px solid var(--line);padding:.35rem 0}"
+"table.stack td{display:flex;gap:.6rem;border:0;white-space:normal;padding:.15rem .6rem;"
+"word-break:break-all}"
+"table.stack td::before{content:attr(data-label);flex:0 0 5.5em;color:var(--mut);"
+"font-weight:600;word-break:normal}}\n";
