@@ -34,8 +34,7 @@ api_authenticate(struct api_call *c)
 	return 0;
 }
 
-/* Splits "/api/v1/KIND/ID[/TAIL]": 0 and the parts, -1 if not that shape. */
-static int
+int
 api_split_path(const char *path, char *kind, char *id, char *tail)
 {
 	const char *s = path + strlen("/api/v1/"), *a, *b;

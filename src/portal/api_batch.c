@@ -71,6 +71,7 @@ api_batch_numbers(struct api_call *c, MDB_txn *txn, const char *batch,
 {
 	struct err e;
 
+	err_clear(&e);
 	if (portal_batch_nos(c->p, txn, c->who.org, batch, nos, n, &e) == 0 &&
 	    *n > 0)
 		return 0;
@@ -176,6 +177,7 @@ api_cert_find(struct api_call *c, MDB_txn *txn, const char *no,
 {
 	struct err e;
 
+	err_clear(&e);
 	if (portal_cert_get(c->p, txn, &c->who, no, rec, &e) == 0 &&
 	    strcmp(rec->cert.org, c->who.org) == 0)
 		return 0;

@@ -51,6 +51,10 @@ int api_parse_body(struct api_call *c, struct api_body *out);
 int api_id_ok(const char *s, int kind);
 enum { API_ID_ROSTER, API_ID_BATCH, API_ID_CERT };
 
+/* Splits "/api/v1/KIND/ID[/TAIL]" (kind and tail < 16 bytes, id <= 64):
+ * 0 and the parts, -1 if not that shape. */
+int api_split_path(const char *path, char *kind, char *id, char *tail);
+
 /* Routes (api_roster.c, api_batch.c). */
 void api_roster_submit(struct api_call *c);
 void api_roster_report(struct api_call *c, const char *id);

@@ -143,6 +143,10 @@ portal_open_parts(struct portal *p, struct err *e)
 		return rc;
 	acct_config_defaults(&ac);
 	ac.hash_threads = p->cfg.hash_threads > 0 ? p->cfg.hash_threads : 1;
+	/* A login waits for the pool only behind one other: the rest are refused
+	 * at once (429), so a flood cannot hold the request threads and starve
+	 * issuance and the API behind them. */
+	ac.hash_queue = 1;
 	ac.issuer = "skillcert";
 	if ((rc = acct_service_open(&p->acct, p->reg, &ac, e)) != 0)
 		return rc;
