@@ -255,6 +255,10 @@ net_on_request(struct evhttp_request *r, void *arg)
 		return;
 	}
 	portal_handle(n->p, &q, &resp);
+	/* a long handler (a big batch ZIP) ran past the connection's timers:
+	 * restart them so the reply is written, not dropped */
+	evhttp_connection_set_timeout(evhttp_request_get_connection(r),
+	    n->c->timeout_s);
 	net_secure_headers(o, path, n->ssl != NULL);
 	evhttp_add_header(o, "Content-Type", resp.content_type[0] ?
 	    resp.content_type : "text/plain; charset=utf-8");

@@ -156,6 +156,8 @@ page_trace(struct page *g, const char *arg)
 	page_raw(g, "<label>证件号码或姓名<input name=\"q\" maxlength=\"64\" "
 	    "autocomplete=\"off\" required></label><button type=\"submit\">查询"
 	    "</button></form>");
+	if (q[0])
+		page_search_audit(g, q);
 	if (q[0] && registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
 		page_raw(g, "<h2>结果</h2>");
 		page_raw(g, page_cert_head);

@@ -152,10 +152,7 @@ page_org_view(struct page *g, MDB_txn *txn, const struct org *o)
 	page_raw(g, "</div><h2>密钥</h2><div class=\"tablewrap\"><table><tr><th>编号"
 	    "</th><th>算法</th><th>状态</th><th>有效期</th></tr>");
 	registry_each_orgkey(g->p->reg, txn, o->code, page_org_key, g, &g->e);
-	page_raw(g, "</table></div><h2>用户</h2><ul>");
-	acct_user_each(g->p->acct, &g->who, o->code, page_org_user, g, &g->e);
-	page_raw(g, "</ul>");
-	page_end(g);
+	page_raw(g, "</table></div>");
 }
 
 int
@@ -173,6 +170,13 @@ page_org(struct page *g, const char *code)
 		rc = 0;
 	}
 	mdb_txn_abort(txn);
+	if (rc == 0) {
+		/* the account service opens its own read transaction: after ours */
+		page_raw(g, "<h2>用户</h2><ul>");
+		acct_user_each(g->p->acct, &g->who, code, page_org_user, g, &g->e);
+		page_raw(g, "</ul>");
+		page_end(g);
+	}
 	return rc;
 }
 

@@ -179,6 +179,20 @@ page_looks_id(const char *q)
 	return n >= 6 && digits >= 6;
 }
 
+/* A search by ID number is a look-up of a person: audited (masked), before
+ * the search's read transaction opens (no write in a reading thread). */
+void
+page_search_audit(struct page *g, const char *q)
+{
+	char m[64];
+
+	if (!(strlen(q) == CERTNO_LEN && (q[0] == 'S' || q[0] == 'Y')) &&
+	    page_looks_id(q)) {
+		mask_id(q, m, sizeof(m));
+		portal_audit(g->p, &g->who, "lookup_person", m, "ok");
+	}
+}
+
 /* Runs the search for q inside txn, writing rows; *n receives the count. */
 int
 page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
@@ -186,7 +200,6 @@ page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
 {
 	struct search_ctx x = { g, NULL, org, 0 };
 	struct cert_record c;
-	char m[64];
 	int rc = 0;
 
 	if (strlen(q) == CERTNO_LEN && (q[0] == 'S' || q[0] == 'Y')) {
@@ -197,8 +210,6 @@ page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
 			x.n = 1;
 		}
 	} else if (page_looks_id(q)) {
-		mask_id(q, m, sizeof(m));
-		portal_audit(g->p, &g->who, "lookup_person", m, "ok");
 		rc = registry_each_cert_of_person(g->p->reg, txn, q, page_search_cb,
 		    &x, &g->e);
 	} else {
@@ -224,6 +235,8 @@ page_search(struct page *g, const char *arg)
 	page_raw(g, "<label>证书编号、姓名或证件号码<input name=\"q\" maxlength=\"64\" "
 	    "autocomplete=\"off\" required></label><button type=\"submit\">查询"
 	    "</button></form>");
+	if (q[0])
+		page_search_audit(g, q);
 	if (q[0] && registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
 		page_raw(g, "<h2>结果</h2>");
 		page_raw(g, page_cert_head);

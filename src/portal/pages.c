@@ -132,6 +132,10 @@ page_gate(struct page *g, const struct route *r)
 		return 0;
 	if (!g->authed && g->has_sid && (r->mask & RM_PENDING))
 		return 0;
+	if (g->authed && r->mask == RM_PENDING) {
+		resp_redirect(g->resp, "/dashboard");   /* a login step already done */
+		return 1;
+	}
 	if (g->authed) {
 		page_not_found(g);         /* a role's absent page looks absent */
 		return 1;

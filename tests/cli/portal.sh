@@ -284,6 +284,7 @@ post "$CU" "/org/$A/rekey" --data "csrf=$XU"
 check "authority rekeys A" test "$CODE" = 303
 get "$CU" "/org/$A"
 check "A has a retired and a current key" bash -c "grep -q '已停用' '$T/body' && grep -q '在用' '$T/body'"
+check "A's users listed on its page" bash -c "grep -q '<li>opa（经办人）</li>' '$T/body' && grep -q '<li>adma（机构管理员）</li>' '$T/body'"
 post "$CA" /upload -F csrf=$XA -F roster=@"$T/good2.csv"
 post "$CA" "$(loc)/issue" --data "csrf=$XA&partial=0"
 JOB2=$(loc)
