@@ -25,6 +25,7 @@
 
 #include "gen.h"
 #include "skillcert/account/account.h"
+#include "skillcert/issue/issue.h"
 #include "skillcert/store/registry.h"
 
 #define NORGS 4
@@ -600,6 +601,44 @@ bench_sessions(struct bench *b, unsigned base, unsigned n)
 	return ok;
 }
 
+/* ---- the peer inside the library ------------------------------------ */
+
+/* The same 12 rosters through issue_roster in this process, one after
+ * another, into a registry of its own: what issuance costs without the
+ * portal (HTTP, the dry run at submit, the writer lock); < 0 on failure. */
+static double
+bench_direct(struct bench *b)
+{
+	char dir[128];
+	struct registry *r;
+	struct buf roster = BUF_INIT;
+	struct err e;
+	double t0, spent = 0;
+
+	snprintf(dir, sizeof(dir), "%s/direct", b->dir);
+	r = gen_registry(dir);
+	for (unsigned k = 0; k < ROUNDS * NORGS; k++) {
+		struct issue_opts o;
+		struct issue_result res;
+		gen_roster(&roster, 100000 + k * b->rows, b->rows);
+		memset(&o, 0, sizeof(o));
+		o.org = GEN_ORG;
+		o.roster_data = (const char *)roster.data;
+		o.roster_len = roster.len;
+		t0 = gen_now();
+		if (issue_roster(r, &o, &res, &e) != 0 || res.issued != b->rows) {
+			fprintf(stderr, "bench: direct issue: %s\n", e.msg);
+			spent = -1;
+			break;
+		}
+		spent += gen_now() - t0;
+		issue_result_free(&res);
+	}
+	buf_free(&roster);
+	registry_close(r);
+	return spent;
+}
+
 /* ---- the run ------------------------------------------------------- */
 
 static void
@@ -650,8 +689,9 @@ main(int argc, char **argv)
 	struct round quiet, loud;
 	struct flood f;
 	struct err e;
-	double ossl;
+	double ossl, direct;
 	unsigned ok;
+	long rss_idle;
 	char cmd[128];
 	int rc = 1;
 
@@ -666,11 +706,19 @@ main(int argc, char **argv)
 	}
 	if (bench_start_portal(&b, portald) != 0)
 		goto out;
-	printf("portal %s (pid %d), %d organizations x %u rows, %ld cores\n",
-	    b.base, (int)b.pid, NORGS, b.rows, cores);
+	rss_idle = bench_rss_kib(b.pid);
+	printf("portal %s (pid %d), %d organizations x %u rows, %ld cores; "
+	    "VmRSS at start %ld KiB\n", b.base, (int)b.pid, NORGS, b.rows, cores,
+	    rss_idle);
 	if (bench_round(&b, 0, &quiet) != 0)
 		goto out;
 	bench_print_round("quiet", &quiet);
+	if ((direct = bench_direct(&b)) > 0)
+		printf("direct %u certificates through issue_roster in this process, "
+		    "one roster after another: %.0f certificates/s (the portal "
+		    "gives %.2f of it)\n", ROUNDS * NORGS * b.rows,
+		    ROUNDS * NORGS * b.rows / direct, (double)quiet.issued /
+		    quiet.wall / (ROUNDS * NORGS * b.rows / direct));
 	ossl = getenv("BENCH_NO_OPENSSL") ? 0 : gen_openssl_speed("ed25519", 0);
 	printf("openssl speed -seconds 3 ed25519: %.0f sign/s per core x %ld "
 	    "cores = %.0f/s\n", ossl, cores, ossl * (double)cores);
