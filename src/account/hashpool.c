@@ -2,6 +2,8 @@
  * FIFO of jobs that live on their callers' stacks, a condition per job. */
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "hashpool.h"
 
@@ -27,6 +29,10 @@ hashpool_worker(void *arg)
 	struct hashpool *p = arg;
 	struct job *j;
 
+	/* Hashing yields the CPU to everything else the process does (on
+	 * Linux a thread has its own nice value): a login flood then slows
+	 * logins, not issuance. Failure leaves the default priority. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->head == NULL && !p->stop)

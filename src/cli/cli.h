@@ -96,6 +96,7 @@ int cmd_token(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_portal(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -21,6 +21,7 @@ static const struct {
 	{ "revoke", cmd_revoke, "revoke a certificate" },
 	{ "render", cmd_render, "render certificate PDFs" },
 	{ "serve", cmd_serve, "run the public lookup server (same as skillcertd)" },
+	{ "portal", cmd_portal, "run the issuer portal (same as skillcert-portald)" },
 	{ "log", cmd_log, "transparency log: head, proof, consistency, audit" },
 	{ "trust", cmd_trust, "export the signed trust bundle for offline checks" },
 	{ "verify", cmd_verify, "verify a QR URL, token, PDF or photo offline" },

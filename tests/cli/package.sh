@@ -41,7 +41,7 @@ for f in fonts-lxgw-wenkai fonts-arphic-uming fonts-wqy-zenhei zbar-tools; do
   check "Recommends $f" contains "$T/recommends" "$f"
 done
 dpkg-deb -c "$DEB" > "$T/contents"
-for f in ./usr/bin/skillcert ./usr/bin/skillcertd ./usr/share/skillcert/occupations.csv \
+for f in ./usr/bin/skillcert ./usr/bin/skillcertd ./usr/bin/skillcert-portald ./usr/share/skillcert/occupations.csv \
     ./usr/lib/systemd/system/skillcertd.service ./usr/share/man/man1/skillcert-backup.1 \
     ./usr/share/man/man8/skillcertd.8 ./usr/share/bash-completion/completions/skillcert \
     ./etc/logrotate.d/skillcert ./etc/skillcert/skillcertd.conf; do

@@ -1,0 +1,224 @@
+/* page_audit.c - the authority's supervision pages: the audit trail
+ * (browse with filters, newest first; CSV export), the trace-back of a
+ * person across organizations (itself audited), and the statistics page
+ * (counters by organization, occupation and level; the full reports of
+ * src/report/ are to be linked here). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "pages.h"
+#include "skillcert/base/csv.h"
+#include "skillcert/base/date.h"
+#include "skillcert/model/level.h"
+#include "skillcert/store/counters.h"
+
+#define AUDIT_PAGE 500
+
+struct audit_view {
+	const char *action, *who, *org;
+	struct audit_event *ev;        /* ring of the newest AUDIT_PAGE matches */
+	size_t n, head;
+	struct buf *csv;               /* CSV export: every match */
+};
+
+static int
+page_audit_match(const struct audit_view *v, const struct audit_event *ev)
+{
+	return (!v->action[0] || strcmp(ev->action, v->action) == 0) &&
+	    (!v->who[0] || strcmp(ev->who, v->who) == 0) &&
+	    (!v->org[0] || strcmp(ev->org, v->org) == 0);
+}
+
+static void
+page_audit_csv_row(struct buf *b, const struct audit_event *ev)
+{
+	char t[40];
+	time_t tt = (time_t)(ev->time_us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_printf(b, "%llu,", (unsigned long long)ev->seq);
+	const char *cells[] = { t, ev->who, ev->role, ev->org, ev->client,
+	    ev->action, ev->object, ev->outcome };
+	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+		csv_append_cell(b, cells[i]);
+		buf_append_byte(b, i + 1 < sizeof(cells) / sizeof(cells[0]) ? ',' : '\n');
+	}
+}
+
+static int
+page_audit_cb(const struct audit_event *ev, void *arg)
+{
+	struct audit_view *v = arg;
+
+	if (!page_audit_match(v, ev))
+		return 0;
+	if (v->csv) {
+		page_audit_csv_row(v->csv, ev);
+		return v->csv->oom ? 1 : 0;
+	}
+	v->ev[v->head] = *ev;
+	v->head = (v->head + 1) % AUDIT_PAGE;
+	if (v->n < AUDIT_PAGE)
+		v->n++;
+	return 0;
+}
+
+static void
+page_audit_row(struct page *g, const struct audit_event *ev)
+{
+	char t[40];
+	time_t tt = (time_t)(ev->time_us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	page_printf(g, "<tr><td data-label=\"序号\">%llu</td><td data-label=\"时间\">"
+	    "%s</td>", (unsigned long long)ev->seq, t);
+	const char *cells[] = { ev->who, ev->role, ev->org, ev->client, ev->action,
+	    ev->object, ev->outcome };
+	static const char *const labels[] = { "账号", "角色", "机构", "地址", "动作",
+	    "对象", "结果" };
+	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+		page_printf(g, "<td data-label=\"%s\">", labels[i]);
+		page_text(g, cells[i]);
+		page_raw(g, "</td>");
+	}
+	page_raw(g, "</tr>");
+}
+
+static void
+page_audit_form(struct page *g, const struct audit_view *v)
+{
+	page_raw(g, "<form method=\"get\" action=\"/audit\" class=\"row\">"
+	    "<label>动作<input name=\"action\" maxlength=\"32\" value=\"");
+	page_text(g, v->action);
+	page_raw(g, "\"></label><label>账号<input name=\"who\" maxlength=\"64\" "
+	    "value=\"");
+	page_text(g, v->who);
+	page_raw(g, "\"></label><label>机构<input name=\"org\" maxlength=\"13\" "
+	    "value=\"");
+	page_text(g, v->org);
+	page_raw(g, "\"></label><button type=\"submit\">筛选</button></form>");
+}
+
+int
+page_audit(struct page *g, const char *arg)
+{
+	struct audit_view v = { form_get(&g->q, "action"), form_get(&g->q, "who"),
+	    form_get(&g->q, "org"), NULL, 0, 0, NULL };
+	int csv = strcmp(g->rq->path, "/audit.csv") == 0;
+	struct buf out = BUF_INIT;
+	MDB_txn *txn = NULL;
+
+	if (csv) {
+		v.csv = &out;
+		buf_append_str(&out, "seq,time,who,role,org,client,action,object,"
+		    "outcome\n");
+	} else if ((v.ev = calloc(AUDIT_PAGE, sizeof(*v.ev))) == NULL) {
+		return page_message(g, 500, "错误", "内存不足", "/"), 0;
+	}
+	if (registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
+		audit_each(g->p->reg, txn, 0, page_audit_cb, &v, &g->e);
+		mdb_txn_abort(txn);
+	}
+	portal_audit(g->p, &g->who, csv ? "audit_export" : "audit_view", "-", "ok");
+	if (csv) {
+		resp_bytes(g->resp, 200, "text/csv; charset=utf-8", out.data, out.len,
+		    "audit.csv");
+		buf_free(&out);
+		return 0;
+	}
+	page_begin(g, "审计记录");
+	page_audit_form(g, &v);
+	page_raw(g, "<p><a href=\"/audit.csv\">导出全部（CSV）</a></p>"
+	    "<div class=\"tablewrap\"><table class=\"stack\"><tr><th>序号</th>"
+	    "<th>时间 (UTC)</th>"
+	    "<th>账号</th><th>角色</th><th>机构</th><th>地址</th><th>动作</th>"
+	    "<th>对象</th><th>结果</th></tr>");
+	for (size_t i = 0; i < v.n; i++)   /* newest first */
+		page_audit_row(g, &v.ev[(v.head + AUDIT_PAGE - 1 - i) % AUDIT_PAGE]);
+	page_raw(g, "</table></div>");
+	page_end(g);
+	free(v.ev);
+	return 0;
+}
+
+int
+page_trace(struct page *g, const char *arg)
+{
+	const char *q = g->rq->method == PM_POST ? form_get(&g->f, "q") : "";
+	MDB_txn *txn = NULL;
+	int n = 0;
+
+	page_begin(g, "人员追溯");
+	page_raw(g, "<p>按证件号码（或姓名）查询一个人在所有机构的证书。每次查询都记入"
+	    "审计。</p><form method=\"post\" action=\"/trace\" class=\"card\">");
+	page_csrf(g);
+	page_raw(g, "<label>证件号码或姓名<input name=\"q\" maxlength=\"64\" "
+	    "autocomplete=\"off\" required></label><button type=\"submit\">查询"
+	    "</button></form>");
+	if (q[0])
+		page_search_audit(g, q);
+	if (q[0] && registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
+		page_raw(g, "<h2>结果</h2>");
+		page_raw(g, page_cert_head);
+		page_search_run(g, txn, q, "", &n);
+		page_raw(g, "</table></div>");
+		page_printf(g, "<p>%d 条。</p>", n);
+		mdb_txn_abort(txn);
+	}
+	page_end(g);
+	return 0;
+}
+
+struct stats_view {
+	struct page *g;
+	const char *org;
+	int year;
+};
+
+static int
+page_stats_cb(const struct counter *c, void *arg)
+{
+	struct stats_view *v = arg;
+	struct page *g = v->g;
+
+	if ((v->org[0] && strcmp(c->org, v->org) != 0) || c->month / 100 != v->year)
+		return 0;
+	page_raw(g, "<tr><td>");
+	page_text(g, c->org);
+	page_printf(g, "</td><td>%d</td><td>%06d</td><td>", c->month, c->region);
+	page_text(g, page_occ_name(g, c->occ));
+	page_raw(g, "</td><td>");
+	page_text(g, level_full(c->level));
+	page_printf(g, "</td><td>%llu</td><td>%llu</td></tr>",
+	    (unsigned long long)c->valid, (unsigned long long)c->revoked);
+	return 0;
+}
+
+int
+page_stats(struct page *g, const char *arg)
+{
+	struct stats_view v = { g, g->who.org, 0 };
+	MDB_txn *txn = NULL;
+	int m, d;
+
+	date_to_ymd(date_today(), &v.year, &m, &d);
+	page_begin(g, "统计报表");
+	/* PLACEHOLDER: the supervision reports and signals (src/report/) are
+	 * to be linked here once that work is merged. */
+	page_raw(g, "<p class=\"notice\">季度统计报表与预警信号页面将在此接入；"
+	    "下表为本年度的签发计数（按机构、月份、地区、职业、等级）。</p>"
+	    "<div class=\"tablewrap\"><table><tr><th>机构</th><th>月份</th>"
+	    "<th>地区</th><th>职业</th><th>等级</th><th>有效</th><th>已撤销</th></tr>");
+	if (registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
+		counters_each(g->p->reg, txn, page_stats_cb, &v, &g->e);
+		mdb_txn_abort(txn);
+	}
+	page_raw(g, "</table></div>");
+	page_end(g);
+	return 0;
+}
