@@ -322,7 +322,7 @@ cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
     const struct cmd_org_args *a, struct org *o, struct err *e)
 {
 	struct org_filing f = { a->code, a->name, a->scope, a->from, a->to, 0,
-	    a->alg, a->today };
+	    a->alg, a->today, 0 };
 	const char *pass;
 	int rc;
 

@@ -37,7 +37,7 @@ portal_org_file_txn(struct portal *p, MDB_txn *txn, void *arg, struct err *e)
 {
 	const struct portal_org_form *f = arg;
 	struct org_filing of = { f->code, f->name, f->scope, 0, 0, 0, KEY_ED25519,
-	    date_today() };
+	    date_today(), 0 };
 	struct org o;
 
 	if ((f->from[0] && date_parse(f->from, &of.from) != 0) ||
