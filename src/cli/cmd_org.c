@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "skillcert/base/hex.h"
 #include "skillcert/base/date.h"
+#include "skillcert/store/orgadmin.h"
 
 struct cmd_org_args {
 	const char *verb;
@@ -290,43 +291,28 @@ cmd_org_set_region(struct registry *r, MDB_txn *txn,
 	return registry_put_org(r, txn, o, e);
 }
 
-/* Files a new organization with a new key, certified by the authority. */
+/* Files a new organization with a new key, certified by the authority
+ * (store/orgadmin.c, shared with the portal). */
 static int
 cmd_org_add(struct cli *c, struct registry *r, MDB_txn *txn,
     const struct cmd_org_args *a, struct org *o, struct err *e)
 {
+	struct org_filing f = { a->code, a->name, a->scope, a->from, a->to, 0,
+	    a->alg, a->today };
 	const char *pass;
 	int rc;
 
 	if (!a->code || !a->name || !a->scope)
 		return err_set(e, ERR_USAGE, "org add needs --code, --name and --scope");
-	if ((rc = orgcode_check(a->code, e)) != 0)
+	if (a->region) {
+		if (strlen(a->region) != 6 ||
+		    (f.region = catalog_region_code_parse(a->region)) < 0)
+			return err_set(e, ERR_USAGE, "--region '%s' is not a six-digit "
+			    "GB/T 2260 code (e.g. 360100)", a->region);
+	}
+	if ((rc = cli_read_passphrase(c, 1, &pass, e)) != 0)
 		return rc;
-	if (registry_get_org(r, txn, a->code, o, NULL) == 0)
-		return err_set(e, ERR_EXISTS, "organization %s is already filed "
-		    "(%s)", a->code, o->name);
-	memset(o, 0, sizeof(*o));
-	snprintf(o->code, sizeof(o->code), "%s", a->code);
-	o->type = a->code[0];
-	if (strlen(a->name) > ORG_NAME_MAX || a->name[0] == '\0')
-		return err_set(e, ERR_INVALID, "--name must be 1-%d bytes", ORG_NAME_MAX);
-	snprintf(o->name, sizeof(o->name), "%s", a->name);
-	if ((rc = org_scope_parse(&r->cat, a->scope, o, e)) != 0)
-		return rc;
-	o->valid_from = a->from ? a->from : a->today;
-	o->valid_to = a->to ? a->to : o->valid_from + 3 * 365;
-	if (o->valid_to < o->valid_from)
-		return err_set(e, ERR_USAGE, "--valid-to is before --valid-from");
-	o->region = orgcode_province(o->code) * 10000;
-	if (a->region && (rc = cmd_org_parse_region(r, a, o, NULL, e)) != 0)
-		return rc;
-	o->status = ORG_ACTIVE;
-	o->created = o->changed = (int64_t)time(NULL);
-	if ((rc = cli_read_passphrase(c, 1, &pass, e)) != 0 ||
-	    (rc = registry_org_new_key(r, txn, o, a->alg, o->valid_from, pass,
-	    e)) != 0)
-		return rc;
-	return registry_put_org(r, txn, o, e);
+	return orgadmin_file_org(r, txn, &f, pass, o, e);
 }
 
 /* suspend or resume: a note is kept only while suspended. */
@@ -334,38 +320,20 @@ static int
 cmd_org_set_status(struct registry *r, MDB_txn *txn,
     const struct cmd_org_args *a, struct org *o, struct err *e)
 {
-	int to = a->verb[0] == 's' ? ORG_SUSPENDED : ORG_ACTIVE;
-
-	if (o->status == to)
-		return err_set(e, ERR_EXISTS, "%s is already %s", o->code,
-		    org_status_name(to));
-	o->status = to;
-	o->changed = (int64_t)time(NULL);
-	snprintf(o->note, sizeof(o->note), "%s", to == ORG_SUSPENDED && a->note ?
-	    a->note : "");
-	return registry_put_org(r, txn, o, e);
+	return orgadmin_set_status(r, txn, o, a->verb[0] == 's' ? ORG_SUSPENDED :
+	    ORG_ACTIVE, a->note, e);
 }
 
 static int
 cmd_org_rekey(struct cli *c, struct registry *r, MDB_txn *txn,
     const struct cmd_org_args *a, struct org *o, struct err *e)
 {
-	struct org_key old;
 	const char *pass;
 	int rc;
 
-	if ((rc = registry_get_orgkey(r, txn, o->code, o->kid, &old, e)) != 0)
+	if ((rc = cli_read_passphrase(c, 1, &pass, e)) != 0)
 		return rc;
-	/* The old key keeps what it signed up to today. */
-	old.status = OKEY_RETIRED;
-	old.valid_to = a->today;
-	if ((rc = org_credential_sign(o, &old, &r->authority, e)) != 0 ||
-	    (rc = registry_put_orgkey(r, txn, &old, e)) != 0 ||
-	    (rc = cli_read_passphrase(c, 1, &pass, e)) != 0 ||
-	    (rc = registry_org_new_key(r, txn, o, a->alg, a->today, pass,
-	    e)) != 0)
-		return rc;
-	return registry_put_org(r, txn, o, e);
+	return orgadmin_rekey_org(r, txn, o, a->alg, a->today, pass, e);
 }
 
 static int

@@ -75,15 +75,18 @@ page_audit_row(struct page *g, const struct audit_event *ev)
 
 	gmtime_r(&tt, &tm);
 	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
-	page_printf(g, "<tr><td>%llu</td><td>%s</td><td>",
-	    (unsigned long long)ev->seq, t);
+	page_printf(g, "<tr><td data-label=\"序号\">%llu</td><td data-label=\"时间\">"
+	    "%s</td>", (unsigned long long)ev->seq, t);
 	const char *cells[] = { ev->who, ev->role, ev->org, ev->client, ev->action,
 	    ev->object, ev->outcome };
+	static const char *const labels[] = { "账号", "角色", "机构", "地址", "动作",
+	    "对象", "结果" };
 	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+		page_printf(g, "<td data-label=\"%s\">", labels[i]);
 		page_text(g, cells[i]);
-		page_raw(g, i + 1 < sizeof(cells) / sizeof(cells[0]) ? "</td><td>" :
-		    "</td></tr>");
+		page_raw(g, "</td>");
 	}
+	page_raw(g, "</tr>");
 }
 
 static void
@@ -131,7 +134,8 @@ page_audit(struct page *g, const char *arg)
 	page_begin(g, "审计记录");
 	page_audit_form(g, &v);
 	page_raw(g, "<p><a href=\"/audit.csv\">导出全部（CSV）</a></p>"
-	    "<div class=\"tablewrap\"><table><tr><th>序号</th><th>时间 (UTC)</th>"
+	    "<div class=\"tablewrap\"><table class=\"stack\"><tr><th>序号</th>"
+	    "<th>时间 (UTC)</th>"
 	    "<th>账号</th><th>角色</th><th>机构</th><th>地址</th><th>动作</th>"
 	    "<th>对象</th><th>结果</th></tr>");
 	for (size_t i = 0; i < v.n; i++)   /* newest first */

@@ -11,7 +11,7 @@
 #include "skillcert/model/keys.h"
 #include "skillcert/model/level.h"
 
-static const char page_org_head[] = "<div class=\"tablewrap\"><table><tr>"
+static const char page_org_head[] = "<div class=\"tablewrap\"><table class=\"stack\"><tr>"
     "<th>代码</th><th>名称</th><th>状态</th><th>地区</th><th>有效期</th>"
     "<th>范围</th></tr>";
 
@@ -39,17 +39,19 @@ page_org_row(const struct org *o, void *arg)
 
 	date_format_iso(o->valid_from, a);
 	date_format_iso(o->valid_to, b);
-	page_raw(g, "<tr><td><a href=\"/org/");
+	page_raw(g, "<tr><td data-label=\"代码\"><a href=\"/org/");
 	page_text(g, o->code);
 	page_raw(g, "\">");
 	page_text(g, o->code);
-	page_raw(g, "</a></td><td>");
+	page_raw(g, "</a></td><td data-label=\"名称\">");
 	page_text(g, o->name);
-	page_printf(g, "</td><td class=\"%s\">%s</td><td>%06d ",
+	page_printf(g, "</td><td data-label=\"状态\" class=\"%s\">%s</td>"
+	    "<td data-label=\"地区\">%06d ",
 	    o->status == ORG_ACTIVE ? "st-valid" : "st-revoked",
 	    o->status == ORG_ACTIVE ? "正常" : "暂停", o->region);
 	page_text(g, catalog_region_name(&g->p->reg->cat, o->region));
-	page_printf(g, "</td><td>%s 至 %s</td><td class=\"wrap\">", a, b);
+	page_printf(g, "</td><td data-label=\"有效期\">%s 至 %s</td>"
+	    "<td data-label=\"范围\" class=\"wrap\">", a, b);
 	page_org_scope(g, o);
 	page_raw(g, "</td></tr>");
 	return 0;

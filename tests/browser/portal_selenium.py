@@ -7,7 +7,7 @@ on the public QR page, log out. Screenshots at 1280x800 and 390x844 go to
 $SHOTS. Run by tests/cli/portal_browser.sh, which starts the servers and
 passes everything in the environment:
   PORTAL, PUBLIC (base URLs), SC, DB (CLI and registry for the QR token),
-  USER, PASSWORD, SECRET, USER2 (an admin not yet enrolled), GOOD, BAD (roster files), SHOTS, DOWNLOADS."""
+  USER, PASSWORD, SECRET, USER2 (an admin not yet enrolled), AUTH (an authority user), GOOD, BAD (roster files), SHOTS, DOWNLOADS."""
 import os, subprocess, sys, time, zipfile, io
 import pyotp
 from selenium import webdriver
@@ -203,6 +203,24 @@ def enrol(d):
     wait_url(d, "/login")
 
 
+def authority(d):
+    """The authority's pages: organizations, the audit trail, statistics."""
+    d.get(PORTAL + "/login")
+    d.find_element(By.NAME, "name").send_keys(E["AUTH"])
+    d.find_element(By.NAME, "password").send_keys(E["PASSWORD"])
+    d.find_element(By.CSS_SELECTOR, "form.card button").click()
+    wait_url(d, "/login/totp")
+    d.find_element(By.NAME, "code").send_keys(pyotp.TOTP(E["SECRET"]).now())
+    d.find_element(By.CSS_SELECTOR, "form.card button").click()
+    check("authority dashboard", wait_url(d, "/dashboard"))
+    for page, text in (("/orgs", "评价机构"), ("/audit", "审计记录"), ("/stats", "统计报表")):
+        d.get(PORTAL + page)
+        shot(d, "authority" + page.replace("/", "-"))
+        check("authority page " + page, text in d.page_source)
+    d.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait_url(d, "/login")
+
+
 def main():
     os.makedirs(SHOTS, exist_ok=True)
     os.makedirs(DL, exist_ok=True)
@@ -223,6 +241,7 @@ def main():
         d.get(PORTAL + "/dashboard")
         check("dashboard refused after logout", d.current_url.endswith("/login"))
         enrol(d)
+        authority(d)
     finally:
         d.quit()
     print(f"{passed} passed, {failed} failed")

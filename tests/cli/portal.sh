@@ -229,6 +229,17 @@ same404 "operator on audit" "$CA" /audit /no-such-page
 post "$CM" /users --data "csrf=$XM&op=add&name=opa2&role=operator"
 check "user added, one-time password shown" grep -q "账号 opa2 的一次性密码：" "$T/body"
 check "new user listed in A" bash -c "$SC user list --db '$D' --org $A | grep -q opa2"
+OTP=$(sed -n 's/.*账号 opa2 的一次性密码：\([^（]*\)（.*/\1/p' "$T/body")
+post "" /login --data-urlencode "name=opa2" --data-urlencode "password=$OTP"
+C2=$(sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/p' "$T/hdr")
+check "one-time password: change required" test "$(loc)" = /password
+get "$C2" /dashboard
+check "no dashboard before the change" test "$CODE" = 303 -a "$(loc)" = /password
+post "$C2" /password --data-urlencode "old=$OTP" --data-urlencode "new=Another-Good-Passw0rd" \
+  --data-urlencode "new2=Another-Good-Passw0rd"
+check "password changed -> dashboard" test "$CODE" = 303 -a "$(loc)" = /dashboard
+get "$C2" /dashboard
+check "new operator's dashboard" test "$CODE" = 200
 post "$CM" /tokens --data "csrf=$XM&op=create&label=erp&days=30"
 TOKEN=$(sed -n 's/.*<code class="secret">\([A-Za-z0-9_-]\{43\}\)<\/code>.*/\1/p' "$T/body")
 check "token shown once" test ${#TOKEN} = 43
@@ -300,6 +311,7 @@ check "rekey audited" contains "$T/body" "org_rekey"
 expect_rc "disable opb" 0 $SC user disable opb --db "$D"
 get "$CB" /dashboard
 check "disabled user's session refused" test "$CODE" = 303 -a "$(loc)" = /login
+sleep 4   # the per-address login bucket (0.5/s, burst 10) refills: 401, not 429
 post "" /login --data "name=opb&password=$PW"
 check "disabled user cannot log in" test "$CODE" = 401
 check "same failure text" cmp -s "$T/fail1" "$T/body"
@@ -310,4 +322,11 @@ get "$CA" /dashboard
 check "idle session expired" test "$CODE" = 303 -a "$(loc)" = /login
 post "$CM" /logout --data "csrf=$XM"
 check "logout" test "$CODE" = 303
+got429=0
+for _ in $(seq 14); do
+  post "" /login --data 'name=opa&password=wrong-password-123'
+  [ "$CODE" = 429 ] && { got429=1; break; }
+done
+check "a login flood from one address is throttled (429)" test $got429 = 1
+check "throttled page says when to retry" contains "$T/body" "秒后再试"
 finish

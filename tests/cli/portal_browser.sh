@@ -20,6 +20,8 @@ printf '%s\n' "$PW" >"$T/pw"; chmod 600 "$T/pw"
 SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 expect_rc "admin" 0 $SC user add adma --db "$D" --org $A --role admin --password-file "$T/pw" --no-change-required
 expect_rc "totp" 0 $SC user totp adma --db "$D" --secret $SECRET
+expect_rc "authority" 0 $SC user add auth1 --db "$D" --authority --password-file "$T/pw" --no-change-required
+expect_rc "authority totp" 0 $SC user totp auth1 --db "$D" --secret $SECRET
 expect_rc "admin to enrol" 0 $SC user add admb --db "$D" --org $A --role admin --password-file "$T/pw" --no-change-required
 H=姓名,证件类型,证件号码,职业,工种,等级,评价方式,考核日期
 TODAY=$(date +%Y-%m-%d)
@@ -42,7 +44,7 @@ done
 [ -n "$PP" ] || { cat "$T/portal.log"; echo "portal did not start"; exit 1; }
 start_server "$T/server.log" --db "$D"
 SHOTS=$SKILLCERT_BUILD/screenshots
-PORTAL=http://127.0.0.1:$PP PUBLIC=http://127.0.0.1:$PORT SC=$SC DB=$D USER=adma USER2=admb \
+PORTAL=http://127.0.0.1:$PP PUBLIC=http://127.0.0.1:$PORT SC=$SC DB=$D USER=adma USER2=admb AUTH=auth1 \
   PASSWORD=$PW SECRET=$SECRET GOOD=$T/good.csv BAD=$T/bad.csv SHOTS=$SHOTS \
   DOWNLOADS=$T/dl /usr/bin/python3 "$SKILLCERT_SRC/tests/browser/portal_selenium.py" >"$T/py.out" 2>&1
 RC=$?
