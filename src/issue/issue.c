@@ -879,7 +879,7 @@ issue_take_row(struct issue_run *run, size_t i, struct err *e)
 	issue_add_ident(&run->ids, run->pend, run->npend, 0);
 	issue_add_ident(&run->persons, run->pend, run->npend, 1);
 	run->npend++;
-	if ((run->npend & 15) == 0)
+	if ((run->npend & 15) == 0 && !run->o->dry_run)
 		issue_publish_rows(&run->sg, run->npend);
 	if ((i & 1023) == 1023)
 		issue_report_progress(run->o, "checked", i + 1, run->ro.nrows);
@@ -1021,6 +1021,22 @@ issue_commit(struct issue_run *run, struct err *e)
 	return 0;
 }
 
+/* A dry run ends after pass 1: every numbered row reads as a real run
+ * would report it, and nothing is signed or stored (the transaction,
+ * which holds only the numbering reads, is dropped). */
+static void
+issue_dry_report(struct issue_run *run)
+{
+	for (size_t i = 0; i < run->npend; i++) {
+		struct pending *p = &run->pend[i];
+		struct issue_row *out = &run->res->rows[p->row];
+		if (p->old[0])
+			memcpy(out->replaced, p->old, sizeof(out->replaced));
+		out->status = ROW_ISSUED;
+		run->res->issued++;
+	}
+}
+
 /* Stops the signers, drops the transaction unless committed, frees what
  * the run holds; after a failure no row reads as issued or numbered. */
 static void
@@ -1076,8 +1092,9 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 	if ((rc = issue_read_roster(&run, e)) != 0 ||
 	    (rc = issue_open_org(&run, e)) != 0)
 		goto done;
-	if ((rc = issue_start_signers(&run.sg, run.pend, &run.k, o->threads,
-	    run.ro.nrows, e)) != 0)
+	/* A dry run signs nothing: one idle signer keeps the queue's shape. */
+	if ((rc = issue_start_signers(&run.sg, run.pend, &run.k, o->dry_run ? 1 :
+	    o->threads, o->dry_run ? 1 : run.ro.nrows, e)) != 0)
 		goto done;
 	run.signing = 1;
 	date_to_ymd(run.today, &y, &mo, &d);
@@ -1087,8 +1104,13 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 	for (size_t i = 0; i < run.ro.nrows; i++)
 		if ((rc = issue_take_row(&run, i, e)) != 0)
 			goto done;
-	if ((rc = issue_count_rejected(&run, e)) != 0 ||
-	    (rc = issue_store_rows(&run, e)) != 0)
+	if ((rc = issue_count_rejected(&run, e)) != 0)
+		goto done;
+	if (o->dry_run) {
+		issue_dry_report(&run);
+		goto done;
+	}
+	if ((rc = issue_store_rows(&run, e)) != 0)
 		goto done;
 	rc = issue_commit(&run, e);
 done:

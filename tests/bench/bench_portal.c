@@ -29,7 +29,7 @@
 #include "skillcert/store/registry.h"
 
 #define NORGS 4
-#define ROUNDS 3        /* rosters per organization per measurement */
+#define ROUNDS 6        /* rosters per organization per measurement */
 #define FLOOD_RATE 200.0
 #define SESSIONS 1000
 #define OP_PASSWORD "Kx7-quiet-harbor-2024"
@@ -603,7 +603,7 @@ bench_sessions(struct bench *b, unsigned base, unsigned n)
 
 /* ---- the peer inside the library ------------------------------------ */
 
-/* The same 12 rosters through issue_roster in this process, one after
+/* The same rosters (ROUNDS x NORGS) through issue_roster in this process, one after
  * another, into a registry of its own: what issuance costs without the
  * portal (HTTP, the dry run at submit, the writer lock); < 0 on failure. */
 static double
