@@ -10,6 +10,7 @@
 #include "skillcert/base/json.h"
 #include "skillcert/base/utf8.h"
 #include "skillcert/model/level.h"
+#include "skillcert/model/person.h"
 #include "skillcert/store/targetstore.h"
 #include "skillcert/report/report.h"
 #include "rtable.h"
@@ -669,10 +670,15 @@ by_name(struct registry *r, MDB_txn *txn, int by, const char *k, char *out,
 	const struct named *m;
 	const char *s = NULL;
 	struct org org;
+	int home;
 
 	out[0] = '\0';
-	if (by == BY_REGION || by == BY_HOME)
+	if (by == BY_REGION)
 		s = catalog_region_name(&r->cat, atoi(k));
+	else if (by == BY_HOME && person_home_region(&r->cat, k, &home,
+	    &s) != 0)
+		s = NULL; /* the key is six digits: named as the ID's region is,
+		           * an unlisted (older) code by its prefecture */
 	else if (by == BY_ORG && registry_get_org(r, txn, k, &org, NULL) == 0)
 		s = org.name;
 	else if (by == BY_OCCUPATION && (o = catalog_occ_by_code(&r->cat,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # regions.sh - organizations filed with a county or prefecture, their
 # changes of region, rosters with 结果 (assessed and passed), and the
-# organization record of earlier releases still read.
+# organization record of earlier releases still read; the shipped
+# catalog's hierarchy and a county's roll-up in stats.
 source "$(dirname "$0")/lib/common.bash"
 D=$T/reg
 expect_rc "init" 0 make_registry "$D"
@@ -126,4 +127,72 @@ expect_rc "no prefectures in the old file" 1 $SC org add --db "$D" --code S00003
   --name x --scope "$SCOPE" --region 360100
 expect_rc "the new file back" 0 $SC catalog load regions "$SKILLCERT_SRC/src/data/regions.csv" --db "$D" --quiet
 expect_rc "prefecture again" 0 $SC org set-region --db "$D" S000036000009 --region 360100 --reason 目录更新 --quiet
+# The catalog as shipped: codes unique, every parent listed, and every
+# county of the seeds' provinces under its prefecture (重庆's and the
+# 省直辖 济源 under the province), so its certificates roll up.
+check "catalog hierarchy" /usr/bin/python3 - "$SKILLCERT_SRC/src/data/regions.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.reader(l for l in open(sys.argv[1], encoding="utf-8")
+                              if not l.startswith("#"))][1:]
+codes = [r[0] for r in rows if r]
+assert len(codes) == len(set(codes)), "duplicate codes"
+names = {r[0]: r[1] for r in rows if r}
+n = {}
+for c, name, p in (r for r in rows if r):
+    assert len(c) == 6 and c.isdigit() and name, c
+    if c.endswith("0000"):
+        assert p == "", c
+        continue
+    pref, prov = c[:4] + "00", c[:2] + "0000"
+    if not p:
+        p = pref if not c.endswith("00") and pref in names else prov
+    assert p in names and p[:2] == c[:2], (c, p)
+    if c[:2] in ("36", "51", "15", "50", "41") and not c.endswith("00"):
+        want = prov if c[:2] == "50" or c[:4] == "4190" else pref
+        assert p == want, (c, p, want)
+        n[c[:2]] = n.get(c[:2], 0) + 1
+assert n == {"36": 100, "51": 183, "15": 103, "50": 38, "41": 157}, n
+PY
+
+# A county-filed organization counts toward its prefecture and province;
+# the home region of an ID number is named down to its county.
+idn() { # first 17 digits -> with the GB 11643 check digit
+  local w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i c="10X98765432"
+  for i in $(seq 0 16); do s=$((s + ${1:$i:1} * ${w[$i]})); done
+  echo "$1${c:$((s % 11)):1}"
+}
+Q=$T/county
+expect_rc "init (county)" 0 make_registry "$Q"
+expect_rc "add with a county of 南昌" 0 $SC org add --db "$Q" --code S000036000011 \
+  --name 进贤县康养培训学校 --scope "$SCOPE" --valid-from 2023-01-01 --valid-to 2030-12-31 --region 360124 --quiet
+{
+  echo "姓名,证件类型,证件号码,职业,工种,等级,评价方式,考核日期,结果"
+  echo "甲一,居民身份证,$(idn 36012419800101001),养老护理员,,五级,过程化考核,$(date +%F),合格"
+  echo "乙二,居民身份证,$(idn 36012419800102002),养老护理员,,五级,过程化考核,$(date +%F),合格"
+  echo "丙三,居民身份证,$(idn 51010419800103003),养老护理员,,五级,过程化考核,$(date +%F),合格"
+  echo "丁四,居民身份证,$(idn 36012219800104004),养老护理员,,五级,过程化考核,$(date +%F),合格"
+} >"$T/county.csv"
+expect_rc "issue (county)" 0 $SC issue --db "$Q" --org S000036000011 --roster "$T/county.csv" --quiet
+expect_rc "quarterly report" 0 $SC stats --db "$Q" --format json
+check "county counts in 南昌市, no row of its own" /usr/bin/python3 -c "
+import json; v=json.load(open('$T/out'))
+rows={r[0]: r for r in v['rows']}
+assert rows['360100'][1]=='南昌市' and rows['360100'][2]==4, rows['360100']
+assert rows['360000'][1]=='合计' and rows['360000'][2]==4, rows['360000']
+assert '360124' not in rows and all(c[4:]=='00' for c in rows), sorted(rows)
+assert sum(r[2] for c, r in rows.items() if c!='360000')==4"
+expect_rc "report below 南昌市" 0 $SC stats --db "$Q" --region 360100 --format json
+check "county row below its prefecture" /usr/bin/python3 -c "
+import json; v=json.load(open('$T/out'))
+rows={r[0]: r for r in v['rows']}
+assert rows['360124'][1:3]==['进贤县', 4] and rows['360100'][1:3]==['合计', 4], rows
+assert set(rows) >= {'360102','360113','360121','360123'} and '360122' not in rows, sorted(rows)"
+expect_rc "by home-region" 0 $SC stats --db "$Q" --by home-region --format json
+check "home regions named to the county" /usr/bin/python3 -c "
+import json; v=json.load(open('$T/out'))
+rows={r[0]: r[1:3] for r in v['rows']}
+assert rows['360124']==['进贤县', 2] and rows['510104']==['锦江区', 1], rows
+assert rows['360122']==['南昌市', 1], rows  # 新建县's old code: its prefecture"
+expect_rc "by region" 0 $SC stats --db "$Q" --by region --format json
+check "by region names the county" contains "$T/out" '["360124","进贤县",4'
 finish

@@ -86,10 +86,21 @@ test_home(const struct catalog *c)
 	    0);
 	CHECK_EQ_INT(code, 410882);
 	CHECK_STR(name, "沁阳市");
-	/* A county not listed: the prefecture's name. */
+	/* A county of 南昌 is listed by its own name now. */
 	CHECK_EQ_INT(person_home_region(c, "36010219800101001X", &code, &name),
 	    0);
 	CHECK_EQ_INT(code, 360102);
+	CHECK_STR(name, "东湖区");
+	/* An older code an ID number still carries (新建县, now 新建区
+	 * 360112): not a current unit, named by its prefecture. */
+	CHECK(catalog_region_by_code(c, 360122) == NULL);
+	CHECK_EQ_INT(person_home_region(c, "36012219800101001X", &code, &name),
+	    0);
+	CHECK_STR(name, "南昌市");
+	/* A county code not listed: the prefecture's name. */
+	CHECK_EQ_INT(person_home_region(c, "36019919800101001X", &code, &name),
+	    0);
+	CHECK_EQ_INT(code, 360199);
 	CHECK_STR(name, "南昌市");
 	CHECK_EQ_INT(person_home_region(c, "11010519491231002X", &code, &name),
 	    0);
@@ -97,6 +108,42 @@ test_home(const struct catalog *c)
 	CHECK_EQ_INT(person_home_region(c, "00010519491231002X", &code, &name),
 	    -1);
 	CHECK_EQ_INT(person_home_region(c, "3601", &code, &name), -1);
+}
+
+/* The counties of the seeds' provinces hang under their prefecture
+ * (重庆's and 济源 under the province), so they roll up in reports. */
+static void
+check_counties(const struct catalog *c)
+{
+	static const int provs[] = { 360000, 510000, 150000, 500000, 410000 };
+	int n[5] = { 0 };
+
+	for (size_t i = 0; i < c->nregions; i++) {
+		const struct region *rg = &c->regions[i];
+		int k = -1;
+
+		for (int j = 0; j < 5; j++)
+			if (rg->code / 10000 * 10000 == provs[j])
+				k = j;
+		if (k < 0 || rg->code % 100 == 0)
+			continue;
+		n[k]++;
+		if (provs[k] == 500000 || rg->code / 100 == 4190)
+			CHECK_EQ_INT(rg->parent, provs[k]);
+		else
+			CHECK_EQ_INT(rg->parent, rg->code / 100 * 100);
+	}
+	/* At least the current county-level units of each province. */
+	CHECK(n[0] >= 100 && n[1] >= 183 && n[2] >= 103 && n[3] >= 38 &&
+	    n[4] >= 157);
+	CHECK(catalog_region_within(c, 360124, 360100));
+	CHECK(catalog_region_within(c, 360124, 36));
+	CHECK(catalog_region_within(c, 513437, 513400));
+	CHECK(catalog_region_within(c, 152923, 152900));
+	CHECK(catalog_region_within(c, 410783, 410700));
+	CHECK(catalog_region_within(c, 419001, 41));
+	CHECK(!catalog_region_within(c, 500229, 500200));
+	CHECK_STR(catalog_region_name(c, 150722), "莫力达瓦达斡尔族自治旗");
 }
 
 /* Every code the seeds' target tables name is in the shipped catalog. */
@@ -122,6 +169,7 @@ test_shipped(void)
 		CHECK(catalog_region_by_code(&c, codes[i]) != NULL);
 	CHECK(catalog_region_within(&c, 410882, 410800));
 	CHECK(catalog_region_within(&c, 500103, 50));
+	check_counties(&c);
 	CHECK_STR(catalog_region_name(&c, 36), "江西省");
 	test_home(&c);
 	catalog_free(&c);
