@@ -127,9 +127,7 @@ cmd_user_read_pw(const char *path, char *out, size_t cap, struct err *e)
 		    "bytes", path, AUTH_PW_MAX);
 	if (rc == 0)
 		memcpy(out, b.data, b.len + 1);
-	if (b.data)
-		explicit_bzero(b.data, b.cap);
-	buf_free(&b);
+	buf_free_wipe(&b);
 	return rc;
 }
 

@@ -88,9 +88,7 @@ cli_load_passfile(struct cli *c, struct err *e)
 		    c->passfile);
 	if (rc == 0 && (c->passphrase = strdup((char *)b.data)) == NULL)
 		rc = err_set(e, ERR_NOMEM, "out of memory");
-	if (b.data)
-		explicit_bzero(b.data, b.cap);
-	buf_free(&b);
+	buf_free_wipe(&b);
 	return rc;
 }
 

@@ -60,8 +60,7 @@ portal_job_run(struct portal *p, struct portal_job *j)
 	if (rc == 0)
 		portal_roster_drop(p, org, roster);
 	issue_result_free(&res);
-	explicit_bzero(csv.data, csv.cap);
-	buf_free(&csv);
+	buf_free_wipe(&csv);
 }
 
 void *

@@ -169,8 +169,7 @@ page_roster(struct page *g, const char *id)
 		page_roster_body(g, id, fname, &ro, &res);
 	roster_free(&ro);
 	issue_result_free(&res);
-	explicit_bzero(csv.data, csv.cap);
-	buf_free(&csv);
+	buf_free_wipe(&csv);
 	return 0;
 }
 
@@ -179,16 +178,16 @@ page_roster_post(struct page *g, const char *arg)
 {
 	char id[PORTAL_ID_HEX + 1], job[PORTAL_ID_HEX + 1], loc[64];
 	const char *slash = strchr(arg, '/');
+	struct buf probe = BUF_INIT;
+	int rc;
 
 	if (slash == NULL || strcmp(slash, "/issue") != 0 ||
 	    (size_t)(slash - arg) != PORTAL_ID_HEX)
 		return -1;
 	memcpy(id, arg, PORTAL_ID_HEX);
 	id[PORTAL_ID_HEX] = '\0';
-	struct buf probe = BUF_INIT;
-	int rc = portal_roster_get(g->p, g->who.org, id, &probe, NULL, 0, &g->e);
-	explicit_bzero(probe.data, probe.cap);
-	buf_free(&probe);
+	rc = portal_roster_get(g->p, g->who.org, id, &probe, NULL, 0, &g->e);
+	buf_free_wipe(&probe);
 	if (rc != 0)
 		return -1;
 	if (portal_job_start(g->p, &g->who, id,

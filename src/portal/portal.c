@@ -54,8 +54,7 @@ portal_read_passphrase(const char *path, char **out, struct err *e)
 		rc = err_set(e, ERR_DENIED, "passphrase file %s is empty", path);
 	if (rc == 0 && (*out = strdup((char *)b.data)) == NULL)
 		rc = err_set(e, ERR_NOMEM, "out of memory");
-	explicit_bzero(b.data, b.cap);
-	buf_free(&b);
+	buf_free_wipe(&b);
 	return rc;
 }
 

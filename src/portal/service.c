@@ -52,8 +52,7 @@ portal_roster_csv(const uint8_t *p, size_t n, struct buf *csv, struct err *e)
 static void
 portal_roster_clear(struct portal_roster *s)
 {
-	explicit_bzero(s->csv.data, s->csv.cap);
-	buf_free(&s->csv);
+	buf_free_wipe(&s->csv);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -71,8 +71,7 @@ ka_add_file(struct buf *plain, const char *path, const char *name,
 	    buf_append_u32(plain, (uint32_t)f.len) != 0 ||
 	    buf_append(plain, f.data, f.len) != 0)
 		rc = err_set(e, ERR_NOMEM, "out of memory");
-	explicit_bzero(f.data, f.cap);
-	buf_free(&f);
+	buf_free_wipe(&f);
 	return rc;
 }
 
@@ -169,9 +168,7 @@ backup_write_keys(const char *keysdir, const char *path,
 	}
 	close(fd);
 out:
-	if (plain.data)
-		explicit_bzero(plain.data, plain.cap);
-	buf_free(&plain);
+	buf_free_wipe(&plain);
 	buf_free(&out);
 	return rc;
 }
@@ -300,9 +297,7 @@ backup_restore_keys(const char *path, const char *keysdir,
 		goto out;
 	rc = ka_each_entry(&plain, keysdir, 1, nfiles, path, e);
 out:
-	if (plain.data)
-		explicit_bzero(plain.data, plain.cap);
-	buf_free(&plain);
+	buf_free_wipe(&plain);
 	buf_free(&f);
 	return rc;
 }

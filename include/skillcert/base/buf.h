@@ -16,6 +16,9 @@ struct buf {
 
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);
+/* Zeroes the whole allocation (explicit_bzero) before freeing: buffers
+ * that held a secret or personal data. An empty buffer is fine. */
+void buf_free_wipe(struct buf *b);
 void buf_reset(struct buf *b);            /* len = 0, keeps memory */
 int buf_reserve(struct buf *b, size_t extra); /* 0 ok, -1 oom */
 int buf_append(struct buf *b, const void *p, size_t n);
