@@ -48,9 +48,11 @@ page_exports_dept(struct page *g, MDB_txn *txn, const struct export_profile *p)
 }
 
 static void
-page_exports_file_link(struct page *g, const char *file, const char *label)
+page_exports_file_link(struct page *g, const char *file, const char *label,
+    int button)
 {
-	page_raw(g, "<a href=\"/exports/file/");
+	page_raw(g, button ? "<a class=\"button\" href=\"/exports/file/" :
+	    "<a href=\"/exports/file/");
 	url_encode(g->b, file);
 	page_raw(g, "\">");
 	page_text(g, label);
@@ -91,10 +93,10 @@ page_exports_list(struct page *g)
 		page_raw(g, "</td><td data-label=\"SHA-256\" class=\"hash\"><code>");
 		page_text(g, x[i].sha256);
 		page_raw(g, "</code></td><td data-label=\"文件\">");
-		page_exports_file_link(g, x[i].file, x[i].file);
+		page_exports_file_link(g, x[i].file, x[i].file, 0);
 		snprintf(man, sizeof(man), "%s.manifest", x[i].file);
 		page_raw(g, "<br>");
-		page_exports_file_link(g, man, "签名清单");
+		page_exports_file_link(g, man, "签名清单", 0);
 		page_raw(g, "</td></tr>");
 	}
 	page_raw(g, "</table></div>");
@@ -107,6 +109,8 @@ page_exports(struct page *g, const char *unused)
 {
 	struct export_profiles *ps = calloc(1, sizeof(*ps));
 	MDB_txn *txn = NULL;
+	struct sth h;
+	struct err he;
 
 	if (ps == NULL || export_profiles_load(g->p->reg, NULL, ps, &g->e) != 0 ||
 	    registry_txn_begin_reader(g->p->reg, &txn, &g->e) != 0) {
@@ -117,7 +121,12 @@ page_exports(struct page *g, const char *unused)
 	}
 	page_begin(g, "数据共享");
 	page_raw(g, "<p>按各部门的共享配置（export_profiles.csv）导出自上次以来新增的"
-	    "签发与撤销，每份由人社部门密钥签名。</p><div class=\"tablewrap\">"
+	    "签发与撤销，每份由人社部门密钥签名。");
+	err_clear(&he);
+	/* an export reaches up to the latest signed tree head */
+	if (tlog_latest_head(&g->p->reg->log, txn, &h, &he) == 0)
+		page_printf(g, "最新签名树头：日志 %" PRIu64 "。", (uint64_t)h.size);
+	page_raw(g, "</p><div class=\"tablewrap\">"
 	    "<table class=\"stack depts\"><tr><th>部门</th><th>已导出至</th>"
 	    "<th>导出</th></tr>");
 	for (size_t i = 0; i < ps->n; i++)
@@ -168,12 +177,16 @@ page_exports_format(const char *s)
 }
 
 static void
-page_exports_done(struct page *g, const struct export_result *x)
+page_exports_done(struct page *g, const char *dept,
+    const struct export_result *x)
 {
 	const char *base = strrchr(x->file, '/');
 	char man[300];
 
 	page_begin(g, "数据共享");
+	page_raw(g, "<h2>");
+	page_text(g, dept);
+	page_raw(g, "</h2>");
 	if (x->file[0] == '\0') {
 		page_printf(g, "<p class=\"notice\">没有新增内容：日志 %" PRIu64
 		    " 之前的已全部导出，未生成文件（0 行）。</p>", x->to);
@@ -182,10 +195,10 @@ page_exports_done(struct page *g, const struct export_result *x)
 		page_printf(g, "<p class=\"notice\">已导出日志 (%" PRIu64 ", %" PRIu64
 		    "]，%" PRIu64 " 行。</p><p class=\"row downloads\">", x->from,
 		    x->to, x->rows);
-		page_exports_file_link(g, base, "下载文件");
+		page_exports_file_link(g, base, "下载文件", 1);
 		snprintf(man, sizeof(man), "%s.manifest", base);
 		page_raw(g, " ");
-		page_exports_file_link(g, man, "下载签名清单");
+		page_exports_file_link(g, man, "下载签名清单", 1);
 		page_raw(g, "</p>");
 	}
 	page_raw(g, "<p><a href=\"/exports\">返回数据共享</a></p>");
@@ -211,7 +224,7 @@ page_exports_post(struct page *g, const char *unused)
 	portal_audit(g->p, &g->who, "export", dept, rc != 0 ? "error" :
 	    nx == 1 && x[0].file[0] ? "ok" : "empty");
 	if (rc == 0 && nx == 1)
-		page_exports_done(g, &x[0]);
+		page_exports_done(g, dept, &x[0]);
 	else
 		page_message(g, resp_status_of(rc ? rc : ERR_INVALID), "导出失败",
 		    g->e.msg, "/exports");

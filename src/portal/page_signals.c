@@ -163,9 +163,8 @@ page_signals_row(struct page *g, struct sig_view *v, const struct sig_hit *h)
 		date_format_iso(h->from, from);
 	if (h->to)
 		date_format_iso(h->to, to);
-	page_printf(g, "<tr class=\"sev-%s\"><td data-label=\"级别\">"
+	page_printf(g, "<tr><td data-label=\"级别\">"
 	    "<span class=\"sev sev-%s\">%s</span></td><td data-label=\"规则\">",
-	    sig_severity_name(h->rule->severity),
 	    sig_severity_name(h->rule->severity),
 	    page_signals_sev_cn(h->rule->severity));
 	page_text(g, sig_rule_id(h->rule));

@@ -182,6 +182,7 @@ check "a region outside the province: 400" test "$CODE" = 400
 # --- 预警信号 ----------------------------------------------------------------
 get "$CX" /signals
 check "signals page 200" test "$CODE" = 200
+cp "$T/body" "$T/signals.html"
 check "the planted level jump listed" contains "$T/body" "level-jump"
 for n in $JUMP; do
   check "evidence $n links to its certificate page" contains "$T/body" "<a href=\"/cert/$n\">$n</a>"
@@ -191,9 +192,13 @@ check "no full ID number" bash -c "! grep -q '$P1' '$T/body'"
 FIRST=${JUMP%% *}
 get "$CX" "/cert/$FIRST"
 check "the linked certificate page exists" test "$CODE" = 200
+NALL=$($PY -c "import json; print(len(json.load(open('$T/sig.json'))['signals']))")
+NHIGH=$($PY -c "import json; print(len([h for h in json.load(open('$T/sig.json'))['signals'] if h['severity']=='high']))")
+check "every hit of the CLI on the page ($NALL)" test "$(grep -o 'class="sev sev-' "$T/signals.html" | wc -l)" = "$NALL"
 get "$CX" "/signals?severity=high"
 check "high only: the jump (high) stays" contains "$T/body" "level-jump"
-check "high only: no medium or low" bash -c "! grep -q 'class=\"sev-medium\"\\|class=\"sev-low\"' '$T/body'"
+check "high only: as many as the CLI's high hits" test "$(grep -o 'class="sev sev-high"' "$T/body" | wc -l)" = "$NHIGH"
+check "high only: no medium or low" bash -c "! grep -q 'class=\"sev sev-medium\"\\|class=\"sev sev-low\"' '$T/body'"
 get "$CX" "/signals?org=$B"
 check "org B: not the jump" bash -c "! grep -q 'level-jump' '$T/body'"
 get "$CX" "/signals?since=$YEAR-01-01"
