@@ -278,6 +278,9 @@ page_exports_file(struct page *g, const char *arg)
 		buf_free(&b);
 		return -1;
 	}
+	/* the files hold personal data (民政 and 卫健 receive ID numbers):
+	 * who took one is accountable */
+	portal_audit(g->p, &g->who, "export_download", name, "ok");
 	dash = strchr(name, '-');
 	snprintf(ascii, sizeof(ascii), "export%s", dash ? dash : "");
 	resp_bytes(g->resp, 200, page_exports_ctype(name), b.data, b.len, NULL);

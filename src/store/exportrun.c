@@ -113,29 +113,46 @@ export_info_cmp(const void *a, const void *b)
 	return strcmp(x->file, y->file);
 }
 
+static size_t
+export_oldest(const struct export_info *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 1; i < n; i++)
+		if (export_info_cmp(&v[i], &v[k]) > 0)
+			k = i;
+	return k;
+}
+
 int
 export_list(const char *dir, struct export_info *out, size_t cap, size_t *n,
     struct err *e)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
+	struct export_info one;
 	struct err ie;
-	size_t len;
+	size_t len, oldest;
 	DIR *d;
 
 	*n = 0;
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 :
 		    err_set(e, ERR_IO, "%s: %s", dir, strerror(errno));
-	while ((de = readdir(d)) != NULL && *n < cap) {
+	while (cap > 0 && (de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (len < 10 || strcmp(de->d_name + len - 9, ".manifest") != 0 ||
 		    de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		err_clear(&ie);
-		if (export_info_read(path, &out[*n], &ie) == 0)
-			(*n)++;
+		if (export_info_read(path, &one, &ie) != 0)
+			continue;
+		if (*n < cap)
+			out[(*n)++] = one;
+		else if (export_info_cmp(&one, &out[oldest = export_oldest(out,
+		    *n)]) < 0)
+			out[oldest] = one;       /* full: the newest cap are kept */
 	}
 	closedir(d);
 	qsort(out, *n, sizeof(*out), export_info_cmp);

@@ -260,6 +260,8 @@ import csv; r=[x for x in csv.DictReader(open('$T/body', encoding='utf-8-sig')) 
 got=[(x['who'], x['object'], x['outcome']) for x in r]
 for w in [('auth1','民政','ok'), ('auth1','民政','empty'), ('auth1','卫健','ok'), ('auth1','公安','error')]:
     assert w in got, (w, got)"
+get "$CX" "/audit.csv?action=export_download"
+check "downloads audited with the file name" contains "$T/body" "$(unq "$FL")"
 
 # --- organization users: the same 404 as an unknown page ---------------------
 for c in "$CO" "$CM"; do
