@@ -279,6 +279,13 @@ def supervision(d):
     check("exports: the past export listed",
           len(d.find_elements(By.CSS_SELECTOR, "table.exports td.hash code")) >= 1)
     shot(d, "authority-exports")
+    d.set_window_size(390, 844)
+    time.sleep(0.2)
+    d.execute_script("document.querySelector('table.exports').scrollIntoView()")
+    d.save_screenshot(os.path.join(SHOTS, "portal-authority-exports-list-phone.png"))
+    check("exports: phone page does not scroll sideways",
+          d.execute_script("return document.documentElement.scrollWidth") <= 392)
+    d.set_window_size(1280, 800)
     bad = [l["message"] for l in d.get_log("browser")
            if "Content Security Policy" in l.get("message", "") or "Refused" in l.get("message", "")]
     check("supervision pages: no CSP violations " + repr(bad), not bad)
