@@ -123,46 +123,6 @@ cmd_export_report(const struct cli *c, const struct export_profile *p,
 	}
 }
 
-/* Exports every selected department in txn; the results into x. */
-static int
-cmd_export_run(struct registry *r, MDB_txn *txn,
-    const struct export_profiles *ps, const struct cmd_export_opts *o,
-    struct export_result *x, size_t *nx, struct err *e)
-{
-	const struct export_profile *one = NULL;
-	size_t i;
-	int rc;
-
-	*nx = 0;
-	if (strcmp(o->to, "all") != 0 &&
-	    (one = export_profile_find(ps, o->to)) == NULL)
-		return err_set(e, ERR_USAGE, "--to %s: no such department in the "
-		    "export profiles", o->to);
-	for (i = 0; i < ps->n; i++) {
-		if (one != NULL && one != &ps->p[i])
-			continue;
-		if ((rc = export_department(r, txn, &ps->p[i], o->since,
-		    o->format, o->out, &x[*nx], e)) != 0) {
-			err_prefix(e, "%s: ", ps->p[i].dept);
-			return rc;
-		}
-		(*nx)++;
-	}
-	return 0;
-}
-
-static void
-cmd_export_unlink(const struct export_result *x, size_t nx)
-{
-	size_t i;
-
-	for (i = 0; i < nx; i++)
-		if (x[i].file[0] != '\0') {
-			unlink(x[i].file);
-			unlink(x[i].manifest);
-		}
-}
-
 static void
 cmd_export_print_verified(const struct cli *c, const char *file,
     const struct export_result *x, const struct key *authority)
@@ -294,9 +254,9 @@ cmd_export(int argc, char **argv)
 	if ((rc = cli_open_txn(&c, CLI_SECRETS, &r, &txn, &e)) != 0 ||
 	    (rc = export_profiles_load(r, o.profiles, ps, &e)) != 0)
 		goto out;
-	if ((rc = cmd_export_run(r, txn, ps, &o, x, &nx, &e)) != 0 ||
-	    (rc = cli_commit_txn(&txn, &e)) != 0) {
-		cmd_export_unlink(x, nx);
+	if ((rc = export_run(r, txn, ps, o.to, o.since, o.format, o.out, x, &nx,
+	    &e)) != 0 || (rc = cli_commit_txn(&txn, &e)) != 0) {
+		export_unlink(x, nx);
 		goto out;
 	}
 	cmd_export_print(&c, ps, x, nx, o.to);

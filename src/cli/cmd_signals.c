@@ -73,22 +73,14 @@ signals_query(const struct signals_args *a, const struct sig_data *d,
 	return 0;
 }
 
-/* --rules FILE, else DIR/signals.csv, else the built-in file. */
+/* --rules FILE, else the registry's own, else the built-in file. */
 static int
 signals_rules(const struct signals_args *a, const struct registry *r,
     struct sig_rules *rules, struct err *e)
 {
-	char own[PATH_MAX + 16];
-	FILE *f;
-
 	if (a->rules)
 		return sig_rules_load(a->rules, rules, e);
-	snprintf(own, sizeof(own), "%s/signals.csv", r->dir);
-	if ((f = fopen(own, "r")) != NULL) {
-		fclose(f);
-		return sig_rules_load(own, rules, e);
-	}
-	return sig_rules_load(NULL, rules, e);
+	return sig_rules_load_registry(r, rules, e);
 }
 
 static int

@@ -85,14 +85,15 @@ static int
 stats_query(const struct registry *r, const struct stats_args *a,
     struct report_query *q, struct err *e)
 {
-	int y, m, d;
+	int year = 0, quarter = 0;
 
-	memset(q, 0, sizeof(*q));
-	q->today = date_today();
-	date_to_ymd(q->today, &y, &m, &d);
-	q->year = y;
-	q->quarter = (m + 2) / 3;
-	q->scope = r->province * 10000;
+	if (a->quarter && stats_parse_quarter(a->quarter, &year, &quarter) != 0)
+		return err_set(e, ERR_USAGE, "--quarter: YYYYQn, e.g. 2021Q3");
+	if (!a->quarter && a->year && ((year = atoi(a->year)) < 2000 ||
+	    year > 2099))
+		return err_set(e, ERR_USAGE, "--year: YYYY");
+	report_query_quarterly(q, r->province * 10000, year, quarter,
+	    date_today());
 	if (a->by && (q->by = stats_parse_by(a->by)) < 0)
 		return err_set(e, ERR_USAGE, "--by: region, org, occupation, "
 		    "level, method, month or home-region");
@@ -100,17 +101,6 @@ stats_query(const struct registry *r, const struct stats_args *a,
 	    catalog_region_by_code(&r->cat, q->scope) == NULL))
 		return err_set(e, ERR_USAGE, "--region %s is not in the region "
 		    "catalog", a->region);
-	if (a->quarter && stats_parse_quarter(a->quarter, &q->year,
-	    &q->quarter) != 0)
-		return err_set(e, ERR_USAGE, "--quarter: YYYYQn, e.g. 2021Q3");
-	if (!a->quarter && a->year) {
-		if ((q->year = atoi(a->year)) < 2000 || q->year > 2099)
-			return err_set(e, ERR_USAGE, "--year: YYYY");
-		q->quarter = q->year == y ? q->quarter : 4;
-	}
-	q->from = a->quarter ? q->year * 100 + q->quarter * 3 - 2 :
-	    q->year * 100 + 1;
-	q->to = a->quarter ? q->year * 100 + q->quarter * 3 : q->year * 100 + 12;
 	if ((a->from || a->to) && !q->by)
 		return err_set(e, ERR_USAGE, "--from/--to go with --by (the "
 		    "quarterly report takes --quarter or --year)");
@@ -179,7 +169,6 @@ stats_report(struct cli *c, struct registry *r, MDB_txn *txn,
     const struct stats_args *a, struct err *e)
 {
 	struct report_query q;
-	struct report_data d;
 	struct report *rp;
 	struct buf out = BUF_INIT;
 	int fmt, rc;
@@ -192,22 +181,13 @@ stats_report(struct cli *c, struct registry *r, MDB_txn *txn,
 		    "--out FILE", a->format);
 	if ((rc = stats_query(r, a, &q, e)) != 0)
 		return rc;
-	if (!counters_ready(r, txn))
-		return err_set(e, ERR_NOTFOUND, "this registry predates the "
-		    "issuance counters: run `skillcert stats --check --repair` "
-		    "once to build them");
 	if ((rp = calloc(1, sizeof(*rp))) == NULL)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	if ((rc = report_load(r, txn, &d, q.by == BY_NONE, e)) == 0) {
-		if ((q.by ? report_by(r, txn, &d, &q, rp) :
-		    report_quarterly(&r->cat, &d, &q, rp)) != 0)
-			rc = err_set(e, ERR_NOMEM, "out of memory");
-		else if ((rc = stats_render(rp, fmt, a, &out, e)) == 0)
-			rc = stats_emit(c, &out, a->out, e);
-	}
+	if ((rc = report_make(r, txn, &q, rp, e)) == 0 &&
+	    (rc = stats_render(rp, fmt, a, &out, e)) == 0)
+		rc = stats_emit(c, &out, a->out, e);
 	report_free(rp);
 	free(rp);
-	report_data_free(&d);
 	buf_free(&out);
 	return rc;
 }

@@ -67,8 +67,9 @@ page_nav(struct page *g)
 		page_raw(g, "<a href=\"/tokens\">API 令牌</a>");
 	if (r == ACCT_AUTHORITY)
 		page_raw(g, "<a href=\"/orgs\">机构</a><a href=\"/trace\">人员追溯</a>"
-		    "<a href=\"/audit\">审计</a>");
-	page_raw(g, "<a href=\"/stats\">统计报表</a></nav>");
+		    "<a href=\"/stats\">统计报表</a><a href=\"/signals\">预警信号</a>"
+		    "<a href=\"/exports\">数据共享</a><a href=\"/audit\">审计</a>");
+	page_raw(g, "</nav>");
 }
 
 void
@@ -85,7 +86,13 @@ page_begin(struct page *g, const char *title)
 	page_raw(g, "<title>");
 	page_text(g, title);
 	page_raw(g, " - 证书签发平台</title><link rel=\"stylesheet\" "
-	    "href=\"/static/portal.css\"></head><body><header>"
+	    "href=\"/static/portal.css\">");
+	if (g->css2) {
+		page_raw(g, "<link rel=\"stylesheet\" href=\"");
+		page_text(g, g->css2);
+		page_raw(g, "\">");
+	}
+	page_raw(g, "</head><body><header>"
 	    "<span class=\"brand\">职业技能等级证书 · 签发平台</span>");
 	if (g->authed) {
 		page_raw(g, "<span class=\"who\">");

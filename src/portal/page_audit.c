@@ -1,8 +1,7 @@
 /* page_audit.c - the authority's supervision pages: the audit trail
  * (browse with filters, newest first; CSV export), the trace-back of a
- * person across organizations (itself audited), and the statistics page
- * (counters by organization, occupation and level; the full reports of
- * src/report/ are to be linked here). */
+ * person across organizations (itself audited). The statistics, signals
+ * and exports pages are page_report.c, page_signals.c, page_exports.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,55 +169,6 @@ page_trace(struct page *g, const char *arg)
 		page_printf(g, "<p>%d 条。</p>", n);
 		mdb_txn_abort(txn);
 	}
-	page_end(g);
-	return 0;
-}
-
-struct stats_view {
-	struct page *g;
-	const char *org;
-	int year;
-};
-
-static int
-page_stats_cb(const struct counter *c, void *arg)
-{
-	struct stats_view *v = arg;
-	struct page *g = v->g;
-
-	if ((v->org[0] && strcmp(c->org, v->org) != 0) || c->month / 100 != v->year)
-		return 0;
-	page_raw(g, "<tr><td>");
-	page_text(g, c->org);
-	page_printf(g, "</td><td>%d</td><td>%06d</td><td>", c->month, c->region);
-	page_text(g, page_occ_name(g, c->occ));
-	page_raw(g, "</td><td>");
-	page_text(g, level_full(c->level));
-	page_printf(g, "</td><td>%llu</td><td>%llu</td></tr>",
-	    (unsigned long long)c->valid, (unsigned long long)c->revoked);
-	return 0;
-}
-
-int
-page_stats(struct page *g, const char *arg)
-{
-	struct stats_view v = { g, g->who.org, 0 };
-	MDB_txn *txn = NULL;
-	int m, d;
-
-	date_to_ymd(date_today(), &v.year, &m, &d);
-	page_begin(g, "统计报表");
-	/* PLACEHOLDER: the supervision reports and signals (src/report/) are
-	 * to be linked here once that work is merged. */
-	page_raw(g, "<p class=\"notice\">季度统计报表与预警信号页面将在此接入；"
-	    "下表为本年度的签发计数（按机构、月份、地区、职业、等级）。</p>"
-	    "<div class=\"tablewrap\"><table><tr><th>机构</th><th>月份</th>"
-	    "<th>地区</th><th>职业</th><th>等级</th><th>有效</th><th>已撤销</th></tr>");
-	if (registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
-		counters_each(g->p->reg, txn, page_stats_cb, &v, &g->e);
-		mdb_txn_abort(txn);
-	}
-	page_raw(g, "</table></div>");
 	page_end(g);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "pages.h"
 #include "skillcert/base/hex.h"
+#include "skillcert/report/report.h"
 
 struct route {
 	int method;
@@ -47,7 +48,15 @@ static const struct route routes[] = {
 	{ PM_POST, "/org/", 1, RM_AUTH, page_org_post },
 	{ PM_GET, "/trace", 0, RM_AUTH, page_trace },
 	{ PM_POST, "/trace", 0, RM_AUTH, page_trace },
-	{ PM_GET, "/stats", 0, RM_ANY, page_stats },
+	{ PM_GET, "/stats", 0, RM_AUTH, page_stats },
+	{ PM_GET, "/stats.csv", 0, RM_AUTH, page_stats },
+	{ PM_GET, "/stats.xlsx", 0, RM_AUTH, page_stats },
+	{ PM_GET, "/stats.pdf", 0, RM_AUTH, page_stats },
+	{ PM_GET, "/signals", 0, RM_AUTH, page_signals },
+	{ PM_GET, "/signals.csv", 0, RM_AUTH, page_signals },
+	{ PM_GET, "/exports", 0, RM_AUTH, page_exports },
+	{ PM_POST, "/exports", 0, RM_AUTH, page_exports_post },
+	{ PM_GET, "/exports/file/", 1, RM_AUTH, page_exports_file },
 };
 
 static const struct route *
@@ -157,6 +166,13 @@ page_static(struct page *g)
 	if (strcmp(g->rq->path, "/static/portal.css") == 0) {
 		resp_bytes(g->resp, 200, "text/css; charset=utf-8", page_css,
 		    strlen(page_css), NULL);
+		return 1;
+	}
+	if (strcmp(g->rq->path, "/static/report.css") == 0) {
+		/* the report library's own CSS: its HTML fragment has none
+		 * inline, which the CSP (style-src 'self') would refuse */
+		resp_bytes(g->resp, 200, "text/css; charset=utf-8", report_css(),
+		    strlen(report_css()), NULL);
 		return 1;
 	}
 	if (strcmp(g->rq->path, "/") == 0 && g->rq->method == PM_GET) {

@@ -29,6 +29,7 @@ struct page {
 	uint8_t csrf[32];
 	char csrf_hex[65];
 	int refresh_s;                 /* > 0: a meta refresh in the head */
+	const char *css2;              /* a second stylesheet of ours, or NULL */
 	int pending_step;              /* enum acct_login_step of a half session */
 	struct form q;                 /* query */
 	struct form f;                 /* POST body */
@@ -90,6 +91,10 @@ int page_org(struct page *g, const char *arg);
 int page_org_post(struct page *g, const char *arg);
 int page_trace(struct page *g, const char *arg);
 int page_stats(struct page *g, const char *arg);
+int page_signals(struct page *g, const char *arg);
+int page_exports(struct page *g, const char *arg);
+int page_exports_post(struct page *g, const char *arg);
+int page_exports_file(struct page *g, const char *arg);
 
 /* The table of batches (dashboard, batches page). */
 void page_batch_table(struct page *g, const struct batch_stats *s, int n);

@@ -90,6 +90,10 @@ void resp_json_error(struct portal_resp *r, int status, const char *code,
 /* Any bytes: PDF, ZIP, CSS. attachment != NULL adds Content-Disposition. */
 void resp_bytes(struct portal_resp *r, int status, const char *ctype,
     const void *p, size_t n, const char *attachment);
+/* Content-Disposition: attachment with an ASCII filename= (no quotes or
+ * backslashes in it) and the UTF-8 name as RFC 5987 filename*=. */
+void resp_attachment(struct portal_resp *r, const char *ascii,
+    const char *utf8);
 /* 303 See Other to a path of this portal. */
 void resp_redirect(struct portal_resp *r, const char *location);
 /* Maps an err code to an HTTP status (404 for ERR_NOTFOUND ...). */

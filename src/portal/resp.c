@@ -82,6 +82,31 @@ resp_bytes(struct portal_resp *r, int status, const char *ctype,
 }
 
 void
+resp_attachment(struct portal_resp *r, const char *ascii, const char *utf8)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	char v[480];
+	size_t n;
+
+	n = (size_t)snprintf(v, sizeof(v), "attachment; filename=\"%s\"; "
+	    "filename*=UTF-8''", ascii);
+	/* RFC 5987 attr-char kept, every other byte percent-encoded */
+	for (const unsigned char *s = (const unsigned char *)utf8;
+	    *s && n + 4 < sizeof(v); s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || strchr("!#$&+-.^_`|~", *s))
+			v[n++] = (char)*s;
+		else {
+			v[n++] = '%';
+			v[n++] = hexd[*s >> 4];
+			v[n++] = hexd[*s & 15];
+		}
+	}
+	v[n] = '\0';
+	resp_header(r, "Content-Disposition", v);
+}
+
+void
 resp_redirect(struct portal_resp *r, const char *location)
 {
 	r->status = 303;

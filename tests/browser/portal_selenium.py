@@ -213,12 +213,82 @@ def authority(d):
     d.find_element(By.NAME, "code").send_keys(pyotp.TOTP(E["SECRET"]).now())
     d.find_element(By.CSS_SELECTOR, "form.card button").click()
     check("authority dashboard", wait_url(d, "/dashboard"))
-    for page, text in (("/orgs", "评价机构"), ("/audit", "审计记录"), ("/stats", "统计报表")):
+    for page, text in (("/orgs", "评价机构"), ("/audit", "审计记录")):
         d.get(PORTAL + page)
         shot(d, "authority" + page.replace("/", "-"))
         check("authority page " + page, text in d.page_source)
+    supervision(d)
     d.find_element(By.CSS_SELECTOR, "header form button").click()
     wait_url(d, "/login")
+
+
+def style(d, css, prop):
+    """The computed value of prop on the first element matching css."""
+    return d.execute_script(
+        "var e=document.querySelector(arguments[0]);"
+        "return e ? getComputedStyle(e).getPropertyValue(arguments[1]) : null;",
+        css, prop)
+
+
+def supervision(d):
+    """统计报表 (charts styled by /static/report.css, no inline style),
+    预警信号 (the planted jump, masked), 数据共享 (an export cut from the
+    page); screenshots of each; no CSP violation on any of them."""
+    d.get_log("browser")                       # drop what came before
+    d.get(PORTAL + "/stats")
+    check("stats: report title", "统计" in d.title)
+    check("stats: an SVG chart", len(d.find_elements(By.CSS_SELECTOR, ".skc-report svg")) >= 2)
+    check("stats: bars drawn", len(d.find_elements(By.CSS_SELECTOR, ".skc-report svg rect.bar")) >= 1)
+    check("stats: report CSS applied (legend swatch colour)",
+          style(d, ".skc-report .sw.bar", "background-color") == "rgb(37, 99, 235)")
+    check("stats: report CSS applied (table head)",
+          style(d, ".skc-report th", "background-color") == "rgb(232, 240, 254)")
+    check("stats: chart scales to its box",
+          d.execute_script("return document.querySelector('.skc-report svg')"
+                           ".getBoundingClientRect().width") > 300)
+    shot(d, "authority-stats")
+    d.execute_script("document.querySelector('.skc-report svg').scrollIntoView()")
+    for w, h, tag in ((1280, 800, "desktop"), (390, 844, "phone")):
+        d.set_window_size(w, h)
+        time.sleep(0.2)
+        d.execute_script("document.querySelector('.skc-report svg').scrollIntoView()")
+        d.save_screenshot(os.path.join(SHOTS, f"portal-authority-stats-chart-{tag}.png"))
+        if tag == "phone":
+            check("stats: phone page does not scroll sideways",
+                  d.execute_script("return document.documentElement.scrollWidth") <= 392)
+    d.set_window_size(1280, 800)
+    d.get(PORTAL + "/signals")
+    src = d.page_source
+    check("signals: the planted jump", "level-jump" in src)
+    pid = E.get("PLANTED_ID", "")
+    check("signals: no full ID number", pid and pid not in src)
+    check("signals: the person masked", pid and (pid[:4] + "*" * 10 + pid[14:]) in src)
+    check("signals: evidence linked",
+          len(d.find_elements(By.CSS_SELECTOR, "table.signals a[href^='/cert/']")) >= 2)
+    shot(d, "authority-signals")
+    d.get(PORTAL + "/exports")
+    shot(d, "authority-exports-before")
+    row = [r for r in d.find_elements(By.CSS_SELECTOR, "table.depts tr") if "民政" in r.text]
+    check("exports: 民政 listed", len(row) == 1)
+    if row:
+        row[0].find_element(By.CSS_SELECTOR, "button").click()
+        time.sleep(0.5)
+        check("exports: the file offered", "下载签名清单" in d.page_source)
+        shot(d, "authority-exports-done")
+    d.get(PORTAL + "/exports")
+    check("exports: the past export listed",
+          len(d.find_elements(By.CSS_SELECTOR, "table.exports td.hash code")) >= 1)
+    shot(d, "authority-exports")
+    d.set_window_size(390, 844)
+    time.sleep(0.2)
+    d.execute_script("document.querySelector('table.exports').scrollIntoView()")
+    d.save_screenshot(os.path.join(SHOTS, "portal-authority-exports-list-phone.png"))
+    check("exports: phone page does not scroll sideways",
+          d.execute_script("return document.documentElement.scrollWidth") <= 392)
+    d.set_window_size(1280, 800)
+    bad = [l["message"] for l in d.get_log("browser")
+           if "Content Security Policy" in l.get("message", "") or "Refused" in l.get("message", "")]
+    check("supervision pages: no CSP violations " + repr(bad), not bad)
 
 
 def main():

@@ -33,6 +33,19 @@ TODAY=$(date +%Y-%m-%d)
   echo "李<b>x</b>,居民身份证,$(id_number 8),养老护理员,,四级,过程化考核,$TODAY"
   echo "张三,居民身份证,$(id_number 9),养老护理员,,九级,过程化考核,$TODAY"; } >"$T/bad.csv"
 
+# For the supervision pages: this year's targets (the report's bar
+# charts) and a planted signal, 五级 then 三级 within 142 days (as
+# tests/cli/signals.sh), issued on past days by tests/issue_on.
+YEAR=$(date +%Y)
+printf 'region_code,region_name,year,occupations,target\n360100,南昌,%s,养老护理员,40\n360400,九江,%s,育婴员,20\n' \
+  $YEAR $YEAR >"$T/targets.csv"
+expect_rc "targets" 0 $SC targets load --db "$D" "$T/targets.csv"
+P1=$(id_number 9001)
+HR="姓名,证件类型,证件号码,职业,工种,等级,评价方式,考核日期,结果,工作单位"
+printf '%s\n刘玉兰,居民身份证,%s,养老护理员,,5,过程化考核,2025-01-09,合格,\n' "$HR" "$P1" >"$T/p1.csv"
+printf '%s\n刘玉兰,居民身份证,%s,养老护理员,,3,过程化考核,2025-05-31,合格,\n' "$HR" "$P1" >"$T/p2.csv"
+expect_rc "plant 1" 0 env ISSUE_ON_PASSPHRASE=portal-browser-pass-1 "$SKILLCERT_BUILD/tests/issue_on" "$D" $A "$T/p1.csv" 2025-01-10
+expect_rc "plant 2" 0 env ISSUE_ON_PASSPHRASE=portal-browser-pass-1 "$SKILLCERT_BUILD/tests/issue_on" "$D" $A "$T/p2.csv" 2025-06-01
 $SCP --db "$D" "${PF[@]}" --insecure-loopback --listen 127.0.0.1:0 --threads 2 2>"$T/portal.log" &
 PPID_=$!
 CLEANUP+=("kill -TERM $PPID_ 2>/dev/null; wait $PPID_ 2>/dev/null")
@@ -45,12 +58,15 @@ done
 start_server "$T/server.log" --db "$D"
 SHOTS=$SKILLCERT_BUILD/screenshots
 PORTAL=http://127.0.0.1:$PP PUBLIC=http://127.0.0.1:$PORT SC=$SC DB=$D USER=adma USER2=admb AUTH=auth1 \
-  PASSWORD=$PW SECRET=$SECRET GOOD=$T/good.csv BAD=$T/bad.csv SHOTS=$SHOTS \
+  PASSWORD=$PW SECRET=$SECRET PLANTED_ID=$P1 GOOD=$T/good.csv BAD=$T/bad.csv SHOTS=$SHOTS \
   DOWNLOADS=$T/dl /usr/bin/python3 "$SKILLCERT_SRC/tests/browser/portal_selenium.py" >"$T/py.out" 2>&1
 RC=$?
 cat "$T/py.out"
 check "selenium run passes" test $RC = 0
 check "screenshots saved" test -s "$SHOTS/portal-batch-phone.png" -a -s "$SHOTS/portal-roster-bad-desktop.png"
+for p in stats signals exports; do
+  check "supervision screenshots: $p" test -s "$SHOTS/portal-authority-$p-desktop.png" -a -s "$SHOTS/portal-authority-$p-phone.png"
+done
 if command -v zbarimg >/dev/null; then
   check "enrolment QR decodes to the otpauth URI" bash -c \
     "zbarimg -q '$SHOTS/portal-enrol-desktop.png' 2>/dev/null | grep -q '^QR-Code:otpauth://totp/skillcert:admb?secret='"

@@ -4,6 +4,7 @@
  * uses. Never installed. Usage:
  *   issue_on DB ORG ROSTER YYYY-MM-DD [NAME_CHANGE_REASON] */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "skillcert/base/date.h"
@@ -29,8 +30,11 @@ main(int argc, char **argv)
 	o.roster_path = argv[3];
 	o.threads = 1;
 	o.name_change_reason = argc == 6 ? argv[5] : NULL;
+	/* a registry whose keys are encrypted: the passphrase from the
+	 * environment (tests/cli/portal_browser.sh plants that way) */
+	o.passphrase = getenv("ISSUE_ON_PASSPHRASE");
 	if ((rc = registry_open(&r, argv[1], NULL, &e)) == 0 &&
-	    (rc = registry_load_secrets(r, NULL, &e)) == 0)
+	    (rc = registry_load_secrets(r, o.passphrase, &e)) == 0)
 		rc = issue_roster(r, &o, &res, &e);
 	if (rc == 0)
 		printf("%zu issued, %zu assessed, %zu passed\n", res.issued,

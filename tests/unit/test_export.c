@@ -1,7 +1,10 @@
 /* test_export.c - the export profiles: occupations by name, code or *,
- * the fixed field list, and what a profiles file may not say. */
+ * the fixed field list, and what a profiles file may not say; the past
+ * exports listed from their manifests (export_list). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "skillcert/store/export.h"
 #include "test.h"
@@ -72,6 +75,55 @@ test_refused(const struct catalog *cat)
 	CHECK_EQ_INT(parse(cat, h, &ps, &e), ERR_INVALID);
 }
 
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	CHECK((f = fopen(path, "w")) != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* Manifests newest first with their figures; other files and a text that
+ * is no manifest skipped; a missing dir an empty list. */
+static void
+test_list(void)
+{
+	char dir[] = "/tmp/test_export.XXXXXX", cmd[64];
+	struct export_info x[4];
+	struct err e;
+	size_t n = 9;
+
+	CHECK(mkdtemp(dir) != NULL);
+	put(dir, "民政-0-6.csv.manifest", "skillcert-export v1\ndepartment: 民政\n"
+	    "format: csv\nfile: 民政-0-6.csv\nsha256: ab12\nrows: 6\nlog_from: 0\n"
+	    "log_to: 6\nhead: 00\ncreated: 100\nauthority: 01\nsignature: 02\n");
+	put(dir, "卫健-6-9.xlsx.manifest", "skillcert-export v1\ndepartment: 卫健\n"
+	    "format: xlsx\nfile: 卫健-6-9.xlsx\nsha256: cd34\nrows: 3\nlog_from: 6\n"
+	    "log_to: 9\nhead: 00\ncreated: 200\nauthority: 01\nsignature: 02\n");
+	put(dir, "junk.manifest", "not one\n");
+	put(dir, "民政-0-6.csv", "x\n");
+	err_clear(&e);
+	CHECK_EQ_INT(export_list(dir, x, 4, &n, &e), 0);
+	CHECK_EQ_INT((int)n, 2);
+	CHECK(strcmp(x[0].dept, "卫健") == 0 && x[0].from == 6 && x[0].to == 9 &&
+	    x[0].rows == 3 && strcmp(x[0].sha256, "cd34") == 0 &&
+	    strcmp(x[0].format, "xlsx") == 0 && x[0].created == 200);
+	CHECK(strcmp(x[1].file, "民政-0-6.csv") == 0 && x[1].rows == 6);
+	CHECK_EQ_INT(export_list(dir, x, 1, &n, &e), 0);
+	CHECK_EQ_INT((int)n, 1);
+	CHECK(strcmp(x[0].dept, "卫健") == 0);   /* the newest, whatever the order */
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_EQ_INT(system(cmd), 0);
+	CHECK_EQ_INT(export_list(dir, x, 4, &n, &e), 0);
+	CHECK_EQ_INT((int)n, 0);
+}
+
 int
 main(void)
 {
@@ -84,6 +136,7 @@ main(void)
 	    &e), 0);
 	test_profiles(&cat);
 	test_refused(&cat);
+	test_list();
 	catalog_free(&cat);
 	TEST_END();
 }

@@ -149,7 +149,11 @@ test_html(const struct report *rp)
 	CHECK_EQ_INT(report_write_html(rp, &out, 0), 0);
 	buf_cstr(&out);
 	s = (const char *)out.data;
-	CHECK(strncmp(s, "<style>", 7) == 0 && strstr(s, "<html") == NULL);
+	/* the fragment: no <style>, no style= (the portal's CSP refuses
+	 * inline styles); its CSS is report_css() */
+	CHECK(strncmp(s, "<section", 8) == 0 && strstr(s, "<html") == NULL);
+	CHECK(strstr(s, "<style") == NULL && strstr(s, "style=") == NULL);
+	CHECK(strstr(report_css(), ".skc-report .sw.bar") != NULL);
 	CHECK(strstr(s, "&lt;b&gt;县&amp;区&lt;/b&gt;") != NULL);
 	CHECK(strstr(s, "<b>") == NULL && strstr(s, "<script") == NULL);
 	CHECK_EQ_INT(count(s, "class=\"bar\""), NREG);

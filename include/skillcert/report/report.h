@@ -91,14 +91,25 @@ int report_quarterly(const struct catalog *cat, const struct report_data *d,
 int report_by(struct registry *r, MDB_txn *txn, const struct report_data *d,
     const struct report_query *q, struct report *rp);
 void report_free(struct report *rp);
+/* The quarterly report's query as `skillcert stats` makes it: year 0 =
+ * this year, quarter 0 = the current one this year, else the fourth. */
+void report_query_quarterly(struct report_query *q, int scope, int year,
+    int quarter, int32_t today);
+/* Loads what q needs and builds rp (zeroed, caller frees with
+ * report_free); ERR_NOTFOUND when the registry has no counters yet. */
+int report_make(struct registry *r, MDB_txn *txn,
+    const struct report_query *q, struct report *rp, struct err *e);
 
 /* Table (FMT_TABLE), CSV or JSON into out; -1 when out of memory. */
 int report_write(const struct report *rp, int format, struct buf *out);
-/* One self-contained page (standalone: a whole document, else a
- * <section> the portal embeds): inline CSS, inline SVG charts, no
- * scripts, every text escaped. */
+/* One self-contained page (standalone: a whole document with inline
+ * CSS, else a <section> the portal embeds, with no <style> and no style=
+ * attribute, styled by report_css() served as a stylesheet): inline SVG
+ * charts, no scripts, every text escaped. */
 int report_write_html(const struct report *rp, struct buf *out,
     int standalone);
+/* The CSS of the report's HTML (classes under .skc-report). */
+const char *report_css(void);
 /* A workbook: a sheet per section, group headers merged, numbers as
  * numbers, percentages formatted, header frozen. */
 int report_write_xlsx(const struct report *rp, struct buf *out,

@@ -73,6 +73,33 @@ int export_department(struct registry *r, MDB_txn *txn,
     const struct export_profile *p, uint64_t since, int format,
     const char *outdir, struct export_result *res, struct err *e);
 
+/* Exports department `to` (or every one, "all") in txn as export_department
+ * does; x holds EXPORT_DEPTS_MAX results, *nx those made. ERR_USAGE for
+ * an unknown department. On a failure (or a failed commit) the caller
+ * removes what was written with export_unlink. */
+int export_run(struct registry *r, MDB_txn *txn,
+    const struct export_profiles *ps, const char *to, uint64_t since,
+    int format, const char *outdir, struct export_result *x, size_t *nx,
+    struct err *e);
+void export_unlink(const struct export_result *x, size_t nx);
+
+/* A past export as its manifest states it (for listings; export_verify
+ * is what checks it). */
+struct export_info {
+	char dept[EXPORT_DEPT_MAX + 1];
+	char format[8];
+	char file[256];                /* base name, beside the manifest */
+	char sha256[65];
+	uint64_t rows, from, to;
+	int64_t created;
+};
+int export_info_read(const char *manifest, struct export_info *in,
+    struct err *e);
+/* The manifests (*.manifest) in dir, newest first, at most cap; a
+ * missing dir is an empty list. */
+int export_list(const char *dir, struct export_info *out, size_t cap,
+    size_t *n, struct err *e);
+
 /* A workbook of rows given as u16 cell count + str16 cells each (the
  * first row the header): exportxlsx.c, for export_department. */
 int export_xlsx_bytes(const struct buf *cells, struct buf *out,

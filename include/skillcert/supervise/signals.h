@@ -111,6 +111,9 @@ struct sig_query {
 int sig_rules_parse(char *text, size_t n, struct sig_rules *out,
     struct err *e);
 int sig_rules_load(const char *path, struct sig_rules *out, struct err *e);
+/* The registry's DIR/signals.csv when present, else the built-in file. */
+int sig_rules_load_registry(const struct registry *r, struct sig_rules *out,
+    struct err *e);
 void sig_rules_free(struct sig_rules *r);
 const struct sig_rule *sig_rules_find(const struct sig_rules *r,
     const char *id);
