@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "skillcert/base/date.h"
-#include "skillcert/base/mask.h"
 #include "skillcert/supervise/signals.h"
 #include "cli.h"
 
@@ -28,32 +27,6 @@ static const char signals_usage[] =
     "evidence: the first --limit-evidence (default 10) certificate numbers\n"
     "and the count. CSV has a UTF-8 BOM. Exit 0 with or without hits; with\n"
     "--fail-on, 1 when a hit is at least that severe.\n";
-
-/* Masked ID number and name of certificate i, read back from the registry
- * (the arrays hold hashes only). */
-struct signals_person {
-	struct registry *r;
-	MDB_txn *txn;
-	const struct sig_data *d;
-};
-
-static void
-signals_person(void *arg, size_t i, char *id, size_t idcap, char *name,
-    size_t namecap)
-{
-	struct signals_person *p = arg;
-	struct cert_record rec;
-
-	if (registry_get_cert(p->r, p->txn, p->d->no[i], &rec, NULL) != 0) {
-		snprintf(id, idcap, "?");
-		snprintf(name, namecap, "?");
-		return;
-	}
-	mask_id(rec.cert.id_number[0] ? rec.cert.id_number : rec.cert.id_masked,
-	    id, idcap);
-	mask_name(rec.cert.name, name, namecap);
-	explicit_bzero(&rec, sizeof(rec));
-}
 
 static int
 signals_query(const struct signals_args *a, const struct sig_data *d,
@@ -103,7 +76,7 @@ signals_run(const struct signals_args *a, int fmt, struct registry *r,
 	struct sig_query q;
 	struct sig_hits h;
 	struct buf out = BUF_INIT;
-	struct signals_person p = { r, txn, NULL };
+	struct sig_person_src p = { r, txn, NULL };
 	int rc;
 
 	sig_data_init(&d);
@@ -114,7 +87,7 @@ signals_run(const struct signals_args *a, int fmt, struct registry *r,
 	if ((rc = sig_data_load(&d, r, txn, e)) == 0 &&
 	    (rc = signals_query(a, &d, &q, e)) == 0 &&
 	    (rc = sig_run(&rules, &d, &q, &h, e)) == 0) {
-		if (sig_write(&h, &d, fmt, signals_person, &p, &out) != 0)
+		if (sig_write(&h, &d, fmt, sig_person_masked, &p, &out) != 0)
 			rc = err_set(e, ERR_NOMEM, "out of memory");
 		else if (fwrite(out.data, 1, out.len, stdout) != out.len ||
 		    fflush(stdout) != 0)

@@ -30,18 +30,10 @@ static void
 page_signals_person(void *arg, size_t i, char *id, size_t idcap, char *name,
     size_t namecap)
 {
-	struct sig_view *v = arg;
-	struct cert_record rec;
+	const struct sig_view *v = arg;
+	struct sig_person_src src = { v->r, v->txn, v->d };
 
-	if (registry_get_cert(v->r, v->txn, v->d->no[i], &rec, NULL) != 0) {
-		snprintf(id, idcap, "?");
-		snprintf(name, namecap, "?");
-		return;
-	}
-	mask_id(rec.cert.id_number[0] ? rec.cert.id_number : rec.cert.id_masked,
-	    id, idcap);
-	mask_name(rec.cert.name, name, namecap);
-	explicit_bzero(&rec, sizeof(rec));
+	sig_person_masked(&src, i, id, idcap, name, namecap);
 }
 
 /* The form's filters into v->q; ERR_INVALID naming the field. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "skillcert/base/mask.h"
 #include "rule.h"
 
 /* Batches by (org, id): an open-addressed table built after the figures. */
@@ -192,4 +193,22 @@ sig_data_load(struct sig_data *d, struct registry *r, MDB_txn *txn,
 		rc = l.rc;
 	free(l.tab);
 	return rc;
+}
+
+void
+sig_person_masked(void *arg, size_t i, char *id, size_t idcap, char *name,
+    size_t namecap)
+{
+	const struct sig_person_src *p = arg;
+	struct cert_record rec;
+
+	if (registry_get_cert(p->r, p->txn, p->d->no[i], &rec, NULL) != 0) {
+		snprintf(id, idcap, "?");
+		snprintf(name, namecap, "?");
+		return;
+	}
+	mask_id(rec.cert.id_number[0] ? rec.cert.id_number : rec.cert.id_masked,
+	    id, idcap);
+	mask_name(rec.cert.name, name, namecap);
+	explicit_bzero(&rec, sizeof(rec));
 }

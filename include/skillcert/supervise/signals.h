@@ -149,5 +149,15 @@ typedef void (*sig_person_fn)(void *arg, size_t cert, char *id, size_t idcap,
     char *name, size_t namecap);
 int sig_write(const struct sig_hits *h, const struct sig_data *d, int fmt,
     sig_person_fn person, void *arg, struct buf *out);
+/* The sig_person_fn front ends use: the masked ID number and masked name
+ * of certificate i read back from the registry (the arrays hold hashes
+ * only); arg is a struct sig_person_src. "?" when the record is gone. */
+struct sig_person_src {
+	struct registry *r;
+	MDB_txn *txn;
+	const struct sig_data *d;
+};
+void sig_person_masked(void *arg, size_t cert, char *id, size_t idcap,
+    char *name, size_t namecap);
 
 #endif
