@@ -8,6 +8,7 @@
 # answer the same 404 as absent ones; an expired session (test clock) and
 # a disabled user are refused.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/portal.bash"
 SCP=${SKILLCERT_BUILD:?}/skillcert-portald
 for t in curl oathtool qpdf pdftotext unzip; do
   command -v $t >/dev/null || { echo "$t is required"; exit 1; }
@@ -61,34 +62,8 @@ if command -v openssl >/dev/null; then
   kill -TERM $TPID; wait $TPID 2>/dev/null
 fi
 printf '0\n' >"$T/clock"
-SKILLCERT_PORTAL_TEST_CLOCK=$T/clock $SCP --db "$D" "${PF[@]}" --insecure-loopback \
-  --listen 127.0.0.1:0 --threads 2 2>"$T/portal.log" &
-PPID_=$!
-CLEANUP+=("kill -TERM $PPID_ 2>/dev/null; wait $PPID_ 2>/dev/null")
-PP=
-for _ in $(seq 100); do
-  PP=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/portal.log")
-  [ -n "$PP" ] && break; sleep 0.05
-done
-[ -n "$PP" ] || { cat "$T/portal.log"; echo "portal did not start"; exit 1; }
-U=http://127.0.0.1:$PP
-
-# get COOKIE PATH: body in $T/body, status in $CODE, headers in $T/hdr
-get() { CODE=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -H "Cookie: $1" "$U$2"); }
-# post COOKIE PATH [curl args...]: same, from the portal's own origin
-post() { local c=$1 p=$2; shift 2
-  CODE=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -H "Cookie: $c" -H "Origin: $U" "$@" "$U$p"); }
-loc() { sed -n 's/^Location: \(.*\)\r$/\1/p' "$T/hdr"; }
-csrf() { get "$1" /dashboard; sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/body" | head -1; }
-# login NAME [totp]: prints the cookie; a TOTP code is asked when needed
-login() {
-  post "" /login --data-urlencode "name=$1" --data-urlencode "password=$PW"
-  local c; c=$(sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/p' "$T/hdr")
-  if [ "$(loc)" = /login/totp ]; then
-    post "$c" /login/totp --data "code=$(oathtool --totp -b $SECRET)"
-  fi
-  echo "$c"
-}
+start_portal "$T/portal.log" env SKILLCERT_PORTAL_TEST_CLOCK="$T/clock" $SCP --db "$D" "${PF[@]}" \
+  --threads 2
 
 get "" /login
 check "login page 200" test "$CODE" = 200

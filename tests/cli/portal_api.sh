@@ -7,6 +7,7 @@
 # and expired tokens get 401; an oversize body 413, a wrong type 415; a
 # malformed roster row is reported with its line and field.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/portal.bash"
 SCPD=${SCPD:-$SKILLCERT_BUILD/skillcert-portald}
 TOK=$SKILLCERT_BUILD/tests/api_token
 D=$T/reg
@@ -52,19 +53,8 @@ wb.save(sys.argv[1])
 EOF
 
 # The portal, on loopback, with a 1 MiB body bound (rosters: 512 KiB).
-plog=$T/portal.log
-"$SCPD" --db "$D" --listen 127.0.0.1:0 --insecure-loopback \
-  --passphrase-file "$T/pass" --max-body 1048576 2>"$plog" &
-PPID_=$!
-CLEANUP+=("kill -TERM $PPID_ 2>/dev/null; wait $PPID_ 2>/dev/null")
-PORT=
-for _ in $(seq 200); do
-  PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$plog")
-  [ -n "$PORT" ] && break
-  kill -0 $PPID_ 2>/dev/null || break
-  sleep 0.05
-done
-if [ -z "$PORT" ]; then echo "portal did not start:"; cat "$plog"; FAIL=$((FAIL+1)); finish; exit 1; fi
+start_portal "$T/portal.log" "$SCPD" --db "$D" --passphrase-file "$T/pass" --max-body 1048576
+PORT=$PP
 
 sleep 2   # TE (2 s) has expired by now
 cat >"$T/cfg.json" <<EOF

@@ -5,6 +5,7 @@
 # seen on the public QR page, logout. Screenshots (1280x800 and 390x844) in
 # $SKILLCERT_BUILD/screenshots/portal-*.png.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/portal.bash"
 SCP=${SKILLCERT_BUILD:?}/skillcert-portald
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
   { echo "chromium and chromium-driver are required"; exit 1; }
@@ -46,15 +47,7 @@ printf '%s\n刘玉兰,居民身份证,%s,养老护理员,,5,过程化考核,2025
 printf '%s\n刘玉兰,居民身份证,%s,养老护理员,,3,过程化考核,2025-05-31,合格,\n' "$HR" "$P1" >"$T/p2.csv"
 expect_rc "plant 1" 0 env ISSUE_ON_PASSPHRASE=portal-browser-pass-1 "$SKILLCERT_BUILD/tests/issue_on" "$D" $A "$T/p1.csv" 2025-01-10
 expect_rc "plant 2" 0 env ISSUE_ON_PASSPHRASE=portal-browser-pass-1 "$SKILLCERT_BUILD/tests/issue_on" "$D" $A "$T/p2.csv" 2025-06-01
-$SCP --db "$D" "${PF[@]}" --insecure-loopback --listen 127.0.0.1:0 --threads 2 2>"$T/portal.log" &
-PPID_=$!
-CLEANUP+=("kill -TERM $PPID_ 2>/dev/null; wait $PPID_ 2>/dev/null")
-PP=
-for _ in $(seq 100); do
-  PP=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/portal.log")
-  [ -n "$PP" ] && break; sleep 0.05
-done
-[ -n "$PP" ] || { cat "$T/portal.log"; echo "portal did not start"; exit 1; }
+start_portal "$T/portal.log" $SCP --db "$D" "${PF[@]}" --threads 2
 start_server "$T/server.log" --db "$D"
 SHOTS=$SKILLCERT_BUILD/screenshots
 PORTAL=http://127.0.0.1:$PP PUBLIC=http://127.0.0.1:$PORT SC=$SC DB=$D USER=adma USER2=admb AUTH=auth1 \

@@ -9,6 +9,7 @@
 # with nothing new exporting 0 rows, audited); an organization's user gets
 # the same 404 as for an unknown page on all of them.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/portal.bash"
 SCP=${SKILLCERT_BUILD:?}/skillcert-portald
 ISSUE_ON=$SKILLCERT_BUILD/tests/issue_on
 PY=/usr/bin/python3
@@ -61,30 +62,7 @@ expect_rc "operator" 0 $SC user add opa --db "$D" --org $A --role operator --pas
 expect_rc "admin" 0 $SC user add adma --db "$D" --org $A --role admin --password-file "$T/pw" --no-change-required
 expect_rc "admin totp" 0 $SC user totp adma --db "$D" --secret $SECRET
 
-$SCP --db "$D" --passphrase-file "$T/pass" --insecure-loopback --listen 127.0.0.1:0 --threads 2 \
-  2>"$T/portal.log" &
-PPID_=$!
-CLEANUP+=("kill -TERM $PPID_ 2>/dev/null; wait $PPID_ 2>/dev/null")
-PP=
-for _ in $(seq 100); do
-  PP=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/portal.log")
-  [ -n "$PP" ] && break; sleep 0.05
-done
-[ -n "$PP" ] || { cat "$T/portal.log"; echo "portal did not start"; exit 1; }
-U=http://127.0.0.1:$PP
-get() { CODE=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -H "Cookie: $1" "$U$2"); }
-post() { local c=$1 p=$2; shift 2
-  CODE=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -H "Cookie: $c" -H "Origin: $U" "$@" "$U$p"); }
-loc() { sed -n 's/^Location: \(.*\)\r$/\1/p' "$T/hdr"; }
-csrf() { get "$1" /dashboard; sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/body" | head -1; }
-login() {
-  post "" /login --data-urlencode "name=$1" --data-urlencode "password=$PW"
-  local c; c=$(sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/p' "$T/hdr")
-  if [ "$(loc)" = /login/totp ]; then
-    post "$c" /login/totp --data "code=$(oathtool --totp -b $SECRET)"
-  fi
-  echo "$c"
-}
+start_portal "$T/portal.log" $SCP --db "$D" --passphrase-file "$T/pass" --threads 2
 CX=$(login auth1); XX=$(csrf "$CX")
 check "authority logged in" test -n "$XX"
 CO=$(login opa); XO=$(csrf "$CO")
