@@ -49,6 +49,28 @@ acct_session_load(struct acct_service *s, MDB_txn *txn,
 	return 0;
 }
 
+/* The start of a step a half-logged-in session takes (its TOTP code, the
+ * enrolment's confirmation): the address's budget, then a write
+ * transaction holding the session and its account. On failure nothing is
+ * left open. */
+int
+acct_step_begin(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
+    const char *client, MDB_txn **txn, struct session *ss, struct account *a,
+    struct err *e)
+{
+	int64_t ra;
+	int rc;
+
+	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra, NULL))
+		return err_set(e, ERR_FULL, "too many attempts from this address: "
+		    "retry in %lld s", (long long)ra);
+	if ((rc = acct_write_begin(s, txn, e)) != 0)
+		return rc;
+	if ((rc = acct_session_load(s, *txn, sid, ss, a, e)) != 0)
+		return acct_write_end(*txn, rc, e);
+	return 0;
+}
+
 /* Counts a failed factor; locks with the backoff once past the free ones. */
 void
 acct_fail(struct acct_service *s, struct account *a)
@@ -208,16 +230,10 @@ acct_login_totp(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
 	struct account a;
 	struct acct_actor who;
 	MDB_txn *txn;
-	int64_t ra;
 	int rc, ok;
 
-	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra, NULL))
-		return err_set(e, ERR_FULL, "too many attempts from this address: "
-		    "retry in %lld s", (long long)ra);
-	if ((rc = acct_write_begin(s, &txn, e)) != 0)
+	if ((rc = acct_step_begin(s, sid, client, &txn, &ss, &a, e)) != 0)
 		return rc;
-	if ((rc = acct_session_load(s, txn, sid, &ss, &a, e)) != 0)
-		return acct_write_end(txn, rc, e);
 	if (ss.mfa_done || !a.totp_on)
 		return acct_write_end(txn, err_set(e, ERR_INVALID, "this session "
 		    "owes no TOTP code"), e);

@@ -83,16 +83,11 @@ acct_totp_confirm(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
 	struct account a;
 	struct acct_actor who;
 	MDB_txn *txn;
-	int64_t last, ra;
+	int64_t last;
 	int rc, rc2;
 
-	if (addrlimit_take(s->lim, client, (double)acct_now(s), &ra, NULL))
-		return err_set(e, ERR_FULL, "too many attempts from this address: "
-		    "retry in %lld s", (long long)ra);
-	if ((rc = acct_write_begin(s, &txn, e)) != 0)
+	if ((rc = acct_step_begin(s, sid, client, &txn, &ss, &a, e)) != 0)
 		return rc;
-	if ((rc = acct_session_load(s, txn, sid, &ss, &a, e)) != 0)
-		return acct_write_end(txn, rc, e);
 	acct_actor_of(&a, client, &who);
 	rc = acct_confirm_apply(s, txn, &ss, &a, code, &last, e);
 	explicit_bzero(&ss, sizeof(ss));

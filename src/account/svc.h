@@ -48,5 +48,8 @@ int acct_expired(struct acct_service *s, const struct session *ss);
 int acct_session_load(struct acct_service *s, MDB_txn *txn,
     const uint8_t sid[AUTH_ID_LEN], struct session *ss, struct account *a,
     struct err *e);
+int acct_step_begin(struct acct_service *s, const uint8_t sid[AUTH_ID_LEN],
+    const char *client, MDB_txn **txn, struct session *ss, struct account *a,
+    struct err *e);
 void acct_fail(struct acct_service *s, struct account *a);
 #endif
