@@ -54,6 +54,26 @@ api_put_row(struct json *j, const struct issue_row *row, int dry_run)
 }
 
 /* The validation report of a dry run. */
+
+/* The kept roster id of the caller's organization into csv (and its
+ * format), or the reply already sent: the same 404 for another
+ * organization's roster as for none. */
+static int
+api_roster_load(struct api_call *c, const char *id, struct buf *csv,
+    char *format, size_t cap)
+{
+	struct err e;
+
+	if (portal_roster_get(c->p, c->who.org, id, csv, format, cap, &e) == 0)
+		return 0;
+	buf_free_wipe(csv);
+	if (e.code == ERR_NOTFOUND)
+		api_reply_notfound(c, "roster", id);
+	else
+		api_reply_err(c, &e);
+	return -1;
+}
+
 static void
 api_reply_report(struct api_call *c, int status, const char *id,
     const char *format, const struct issue_result *res)
@@ -160,7 +180,7 @@ api_roster_submit(struct api_call *c)
 	memset(&res, 0, sizeof(res));
 	if (api_read_roster(c, &csv, &format) != 0 ||
 	    api_validate(c, &csv, &res) != 0) {
-		buf_free(&csv);
+		buf_free_wipe(&csv);
 		return;
 	}
 	if (portal_roster_put(c->p, c->who.org, c->who.name, format, &csv, id,
@@ -172,7 +192,7 @@ api_roster_submit(struct api_call *c)
 		api_reply_report(c, 201, id, format, &res);
 	}
 	issue_result_free(&res);
-	buf_free(&csv);
+	buf_free_wipe(&csv);
 }
 
 void
@@ -181,22 +201,14 @@ api_roster_report(struct api_call *c, const char *id)
 	struct buf csv = BUF_INIT;
 	struct issue_result res;
 	char format[128];
-	struct err e;
 
 	memset(&res, 0, sizeof(res));
-	if (portal_roster_get(c->p, c->who.org, id, &csv, format,
-	    sizeof(format), &e) != 0) {
-		buf_free(&csv);
-		if (e.code == ERR_NOTFOUND)
-			api_reply_notfound(c, "roster", id);
-		else
-			api_reply_err(c, &e);
+	if (api_roster_load(c, id, &csv, format, sizeof(format)) != 0)
 		return;
-	}
 	if (api_validate(c, &csv, &res) == 0)
 		api_reply_report(c, 200, id, format[0] ? format : NULL, &res);
 	issue_result_free(&res);
-	buf_free(&csv);
+	buf_free_wipe(&csv);
 }
 
 /* A roster with rejected rows issued without only_valid: 409 naming the
@@ -262,15 +274,8 @@ api_roster_issue(struct api_call *c, const char *id)
 	memset(&res, 0, sizeof(res));
 	if (api_parse_body(c, &body) != 0)
 		return;
-	if (portal_roster_get(c->p, c->who.org, id, &csv, format,
-	    sizeof(format), &e) != 0) {
-		buf_free(&csv);
-		if (e.code == ERR_NOTFOUND)
-			api_reply_notfound(c, "roster", id);
-		else
-			api_reply_err(c, &e);
+	if (api_roster_load(c, id, &csv, format, sizeof(format)) != 0)
 		return;
-	}
 	rc = portal_issue(c->p, &c->who, c->who.org, &csv, 0,
 	    body.only_valid == 1, NULL, NULL, &res, &e);
 	if (rc == ERR_INVALID && res.rejected > 0)
@@ -280,5 +285,5 @@ api_roster_issue(struct api_call *c, const char *id)
 	else
 		api_reply_issued(c, id, &res);
 	issue_result_free(&res);
-	buf_free(&csv);
+	buf_free_wipe(&csv);
 }
