@@ -42,9 +42,11 @@ for f in fonts-lxgw-wenkai fonts-arphic-uming fonts-wqy-zenhei zbar-tools; do
 done
 dpkg-deb -c "$DEB" > "$T/contents"
 for f in ./usr/bin/skillcert ./usr/bin/skillcertd ./usr/bin/skillcert-portald ./usr/share/skillcert/occupations.csv \
-    ./usr/lib/systemd/system/skillcertd.service ./usr/share/man/man1/skillcert-backup.1 \
-    ./usr/share/man/man8/skillcertd.8 ./usr/share/bash-completion/completions/skillcert \
-    ./etc/logrotate.d/skillcert ./etc/skillcert/skillcertd.conf; do
+    ./usr/lib/systemd/system/skillcertd.service ./usr/lib/systemd/system/skillcert-portald.service \
+    ./usr/share/man/man1/skillcert-backup.1 ./usr/share/man/man1/skillcert-signals.1 \
+    ./usr/share/man/man8/skillcertd.8 ./usr/share/man/man8/skillcert-portald.8 \
+    ./usr/share/bash-completion/completions/skillcert ./usr/share/bash-completion/completions/skillcert-portald \
+    ./etc/logrotate.d/skillcert ./etc/skillcert/skillcertd.conf ./etc/skillcert/portald.conf; do
   check "package holds $f" contains "$T/contents" "$f"
 done
 
@@ -57,8 +59,8 @@ check "completion loads" bash -c "source /usr/share/bash-completion/completions/
 
 U=/usr/lib/systemd/system
 expect_rc "systemd-analyze verify" 0 systemd-analyze verify $U/skillcertd.service \
-  $U/skillcert-backup.service $U/skillcert-backup.timer
-for u in skillcertd.service skillcert-backup.service; do
+  $U/skillcert-portald.service $U/skillcert-backup.service $U/skillcert-backup.timer
+for u in skillcertd.service skillcert-portald.service skillcert-backup.service; do
   systemd-analyze security --offline=true $U/$u 2>/dev/null | tail -1 > "$T/score"
   echo "# systemd-analyze security $u: $(cat "$T/score")"
   check "$u exposure OK or better" grep -Eq 'Overall exposure level for .*: [0-4]\.[0-9] (OK|SAFE)' "$T/score"
@@ -81,6 +83,16 @@ SCD=/usr/bin/skillcertd start_server "$T/server.log" --db "$SKILLCERT_DB"
 check "installed skillcertd answers on 127.0.0.1" curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null
 check "server stopped" bash -c "! kill -0 $SPID 2>/dev/null"
+# The installed portal: keys from the registry, catalogs and fonts from
+# /usr; on loopback (the unit's TLS files are the operator's to make).
+printf 'x\n' >"$T/pass"; chmod 600 "$T/pass"
+/usr/bin/skillcert-portald --db "$SKILLCERT_DB" --passphrase-file "$T/pass" --insecure-loopback \
+  --listen 127.0.0.1:0 2>"$T/portal.log" &
+PPID_=$!
+for _ in $(seq 100); do grep -q "listening on" "$T/portal.log" && break; sleep 0.05; done
+PP=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/portal.log")
+check "installed portal serves its login page" curl -fsS -o /dev/null "http://127.0.0.1:$PP/login"
+kill -TERM "$PPID_"; wait "$PPID_" 2>/dev/null
 expect_rc "installed backup" 0 $I backup --out "$T/b.scbak"
 expect_rc "installed restore" 0 $I restore "$T/b.scbak" --db "$T/restored"
 cd /
