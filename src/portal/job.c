@@ -2,7 +2,8 @@
  * so the request that starts it returns a job id at once and the page
  * polls the job (meta refresh) while this thread signs and commits. One
  * thread, because the registry has one writer at a time anyway; it issues
- * the jobs and the API's issuances waiting together (issuer.c). */
+ * the jobs and the API's issuances waiting together (issuer.c), and this
+ * file prepares and records the jobs of a group. */
 #include <stdio.h>
 #include <string.h>
 #include "portal_int.h"
@@ -76,27 +77,6 @@ portal_job_finish(struct portal *p, struct portal_job *j,
 	issue_result_free(res);
 	explicit_bzero(csv->data, csv->cap);
 	buf_free(csv);
-}
-
-/* Issues whatever is waiting, all of it together (issuer.c), until the
- * portal stops; callers still waiting then are told so. */
-void *
-portal_job_main(void *arg)
-{
-	struct portal *p = arg;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->stopping && p->queue_head == NULL &&
-		    p->ireq_head == NULL)
-			pthread_cond_wait(&p->job_cv, &p->mu);
-		if (p->stopping)
-			break;
-		portal_issue_group(p);
-	}
-	portal_ireq_cancel(p);
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
 }
 
 /* A free job slot, or the oldest finished one (caller holds p->mu). */
