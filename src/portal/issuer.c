@@ -72,9 +72,14 @@ portal_group_issue(struct portal *p, struct portal_group *g)
 	if (m == 0)
 		return;
 	err_clear(&ge);
+	/* Issuance first: a login flood's hashes (nice 19, SCHED_IDLE, yet
+	 * thrashing the caches with 19 MiB each) wait for the group's end;
+	 * the logins beyond the hash queue are refused before hashing. */
+	acct_service_hold_hashing(p->acct, 1);
 	pthread_mutex_lock(&p->wlock);
 	(void)issue_rosters(p->reg, g->o, m, g->res, g->rc, g->e, &ge);
 	pthread_mutex_unlock(&p->wlock);
+	acct_service_hold_hashing(p->acct, 0);
 	for (size_t k = 0; k < m; k++) {
 		struct portal_ireq *q = g->q[map[k]];
 		q->res = g->res[k];     /* moved: the rows are q's now */
