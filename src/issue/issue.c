@@ -1081,8 +1081,8 @@ issue_end_run(struct issue_run *run, int rc)
  * group, and the batches after it see the numbers and certificates of
  * the ones before it. */
 static int
-issue_one_in(struct registry *r, MDB_txn *parent, const struct issue_opts *o,
-    struct issue_result *res, struct err *e)
+issue_one_in(struct registry *r, MDB_txn *parent, int rdonly,
+    const struct issue_opts *o, struct issue_result *res, struct err *e)
 {
 	struct issue_run run;
 	int rc, y, mo, d;
@@ -1098,7 +1098,9 @@ issue_one_in(struct registry *r, MDB_txn *parent, const struct issue_opts *o,
 		return rc;
 	if ((rc = issue_read_roster(&run, e)) != 0)
 		goto done;
-	if ((rc = mdb_txn_begin(r->env, parent, 0, &run.txn)) != 0) {
+	if (rdonly)
+		run.txn = parent;       /* dry runs only: they read, never write */
+	else if ((rc = mdb_txn_begin(r->env, parent, 0, &run.txn)) != 0) {
 		run.txn = NULL;
 		rc = err_set(e, ERR_DB, "begin transaction: %s", mdb_strerror(rc));
 		goto done;
@@ -1127,6 +1129,8 @@ issue_one_in(struct registry *r, MDB_txn *parent, const struct issue_opts *o,
 		goto done;
 	rc = issue_commit_child(&run, e);
 done:
+	if (run.txn == parent)
+		run.txn = NULL;         /* the caller's to end */
 	issue_end_run(&run, rc);
 	return rc;
 }
@@ -1176,14 +1180,20 @@ issue_rosters(struct registry *r, const struct issue_opts *o, size_t n,
     struct issue_result *res, int *rcs, struct err *errs, struct err *e)
 {
 	MDB_txn *txn = NULL;
-	size_t stored = 0, issued = 0;
+	size_t stored = 0, issued = 0, dry = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		memset(&res[i], 0, sizeof(res[i]));
 		err_clear(&errs[i]);
 	}
-	if (r->flags & REG_RDONLY)
+	for (size_t i = 0; i < n; i++)
+		dry += o[i].dry_run != 0;
+	/* Only dry runs: a read transaction, beside the writer, not after it
+	 * (the numbers shown are those a run committed now would give). */
+	if (dry == n && n > 0)
+		rc = registry_txn_begin_reader(r, &txn, e);
+	else if (r->flags & REG_RDONLY)
 		rc = err_set(e, ERR_DENIED, "registry opened read-only");
 	else
 		rc = registry_txn_begin(r, 0, &txn, e);
@@ -1195,7 +1205,7 @@ issue_rosters(struct registry *r, const struct issue_opts *o, size_t n,
 		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
-		rcs[i] = issue_one_in(r, txn, &o[i], &res[i], &errs[i]);
+		rcs[i] = issue_one_in(r, txn, dry == n, &o[i], &res[i], &errs[i]);
 		if (rcs[i] == 0 && !o[i].dry_run) {
 			stored++;
 			issued += res[i].issued;

@@ -182,9 +182,10 @@ int portal_roster_put(struct portal *p, const char *org, const char *owner,
 int portal_roster_get(struct portal *p, const char *org, const char *id,
     struct buf *csv, char *filename, size_t fcap, struct err *e);
 void portal_roster_drop(struct portal *p, const char *org, const char *id);
-/* Validates (dry_run) or issues csv for org with the loaded passphrase,
- * as `skillcert issue` does; writes are serialised by p->wlock and the
- * issuance is audited ("issue", batch) when not a dry run. */
+/* Validates (dry_run, on this thread, in a read transaction) or issues
+ * csv for org with the loaded key, as `skillcert issue` does; an issuance
+ * waits for the issuing thread, which commits it with whatever else is
+ * waiting (issuer.c), and is audited ("issue", batch). */
 int portal_issue(struct portal *p, const struct acct_actor *who,
     const char *org, const struct buf *csv, int dry_run, int partial,
     void (*progress)(void *, const char *, size_t, size_t), void *arg,

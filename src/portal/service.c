@@ -222,12 +222,14 @@ portal_issue(struct portal *p, const struct acct_actor *who,
 	memset(&q, 0, sizeof(q));
 	portal_issue_opts(p, org, csv, dry_run, partial, progress, arg, &q.o);
 	if (dry_run) {
+		/* A dry run reads (issue_rosters gives it a read transaction):
+		 * it runs beside the issuing thread's group, on this request
+		 * thread, with hashing held as for a group. The log key it
+		 * would load is loaded at start, so nothing shared is written. */
 		q.o.key = portal_key_for(p, org);
-		/* a dry run still reads in a write transaction (the numbers it
-		 * shows are the next ones): it takes its turn with the writers */
-		pthread_mutex_lock(&p->wlock);
+		acct_service_hold_hashing(p->acct, 1);
 		rc = issue_roster(p->reg, &q.o, res, e);
-		pthread_mutex_unlock(&p->wlock);
+		acct_service_hold_hashing(p->acct, 0);
 		return rc;
 	}
 	/* Committed with whatever else is waiting, by the issuing thread. */
