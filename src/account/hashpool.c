@@ -1,6 +1,7 @@
 /* hashpool.c - the password-hashing threads (hashpool.h): one mutex, a
  * FIFO of jobs that live on their callers' stacks, a condition per job. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@ struct hashpool {
 	pthread_cond_t work;
 	struct job *head, *tail;
 	int waiting, running, queue, nthreads, stop;
+	int held;                       /* > 0: start no job (hashpool_hold) */
 	pthread_t *tid;
 };
 
@@ -33,9 +35,12 @@ hashpool_worker(void *arg)
 	 * Linux a thread has its own nice value): a login flood then slows
 	 * logins, not issuance. Failure leaves the default priority. */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+	/* SCHED_IDLE goes further: run only on an otherwise idle CPU. */
+	struct sched_param sp = { 0 };
+	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->head == NULL && !p->stop)
+		while ((p->head == NULL || p->held) && !p->stop)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->head == NULL)
 			break;
@@ -126,6 +131,18 @@ hashpool_run(struct hashpool *p, int (*fn)(void *), void *arg,
 	pthread_mutex_unlock(&p->mu);
 	pthread_cond_destroy(&j.cv);
 	return j.rc;
+}
+
+void
+hashpool_hold(struct hashpool *p, int on)
+{
+	pthread_mutex_lock(&p->mu);
+	p->held += on ? 1 : -1;
+	if (p->held <= 0) {
+		p->held = 0;
+		pthread_cond_broadcast(&p->work);
+	}
+	pthread_mutex_unlock(&p->mu);
 }
 
 void

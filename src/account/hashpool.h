@@ -14,6 +14,10 @@ void hashpool_close(struct hashpool *p);
  * `queue` jobs already wait. Returns fn's result otherwise. */
 int hashpool_run(struct hashpool *p, int (*fn)(void *arg), void *arg,
     struct err *e);
+/* on != 0: workers finish the hash they run but start no other until
+ * the matching hashpool_hold(p, 0); the queue bound still refuses the
+ * rest. The portal holds hashing while it issues a group. */
+void hashpool_hold(struct hashpool *p, int on);
 /* Jobs running and waiting now (tests watch the bound with it). */
 void hashpool_load(struct hashpool *p, int *running, int *waiting);
 #endif

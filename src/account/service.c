@@ -64,6 +64,13 @@ fail:
 }
 
 void
+acct_service_hold_hashing(struct acct_service *s, int on)
+{
+	if (s && s->pool)
+		hashpool_hold(s->pool, on);
+}
+
+void
 acct_service_close(struct acct_service *s)
 {
 	if (s == NULL)

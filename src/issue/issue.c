@@ -83,7 +83,9 @@ struct issue_run {
 	const char *photo_dir;          /* rdir, or NULL for roster_data */
 	struct org org;
 	struct org_key ok;
-	struct key k;                   /* the organization's secret key */
+	struct key k;                   /* the organization's secret key,
+	                                   when read from its file here */
+	const struct key *key;          /* &k, or the caller's loaded key */
 	MDB_txn *txn;
 	struct pending *pend;           /* accepted rows, in roster order */
 	size_t npend;
@@ -689,8 +691,6 @@ issue_open_org(struct issue_run *run, struct err *e)
 	char kpath[PATH_MAX], d1[11], d2[11];
 	int rc;
 
-	if ((rc = registry_txn_begin(r, 0, &run->txn, e)) != 0)
-		return rc;
 	if ((rc = registry_get_org(r, run->txn, run->o->org, org, e)) != 0)
 		return rc;
 	if (org->status != ORG_ACTIVE)
@@ -710,10 +710,19 @@ issue_open_org(struct issue_run *run, struct err *e)
 		    "%s to %s, not today: the authority must renew the filing",
 		    org->code, d1, d2);
 	}
-	registry_org_key_path(r, org->code, ok->kid, kpath);
-	if ((rc = key_load_secret(kpath, run->o->passphrase, &run->k, e)) != 0 ||
-	    (rc = issue_check_key(ok, &run->k, kpath, e)) != 0)
-		return rc;
+	if (run->o->key) {
+		/* Loaded once by a long-running caller: no file, no KDF here. */
+		if ((rc = issue_check_key(ok, run->o->key, "the loaded key",
+		    e)) != 0)
+			return rc;
+		run->key = run->o->key;
+	} else {
+		registry_org_key_path(r, org->code, ok->kid, kpath);
+		if ((rc = key_load_secret(kpath, run->o->passphrase, &run->k,
+		    e)) != 0 || (rc = issue_check_key(ok, &run->k, kpath, e)) != 0)
+			return rc;
+		run->key = &run->k;
+	}
 	if (!r->logkey.has_secret &&
 	    (rc = registry_load_secrets(r, run->o->passphrase, e)) != 0)
 		return rc;
@@ -994,30 +1003,19 @@ issue_store_rows(struct issue_run *run, struct err *e)
 	if ((rc = issue_finish_signing(sg, 0, e)) != 0 ||
 	    (rc = issue_put_stats(run, e)) != 0)
 		return rc;
-	if (run->res->issued && (rc = registry_sign_head(run->r, run->txn,
-	    &run->res->head, e)) != 0)
-		return rc;
 	return 0;
 }
 
+/* The batch is whole: its child transaction joins the group's. */
 static int
-issue_commit(struct issue_run *run, struct err *e)
+issue_commit_child(struct issue_run *run, struct err *e)
 {
-	int rc;
+	int rc = mdb_txn_commit(run->txn);
 
-	if (run->o->dry_run) {
-		/* Numbers shown are what a real run would give now. */
-		mdb_txn_abort(run->txn);
-		run->txn = NULL;
-		return 0;
-	}
-	rc = mdb_txn_commit(run->txn);
 	run->txn = NULL;
 	if (rc != 0)
 		return err_set(e, rc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
 		    "commit: %s", mdb_strerror(rc));
-	run->res->committed = 1;
-	issue_report_progress(run->o, "stored", run->npend, run->npend);
 	return 0;
 }
 
@@ -1037,6 +1035,20 @@ issue_dry_report(struct issue_run *run)
 	}
 }
 
+/* After a failure no row reads as issued or numbered. */
+static void
+issue_unissue(struct issue_result *res)
+{
+	for (size_t i = 0; res->rows && i < res->nrows; i++)
+		if (res->rows[i].status == ROW_ISSUED ||
+		    res->rows[i].status == ROW_PENDING) {
+			res->rows[i].status = ROW_PENDING;
+			res->rows[i].certno[0] = '\0';
+		}
+	res->issued = 0;
+	res->committed = 0;
+}
+
 /* Stops the signers, drops the transaction unless committed, frees what
  * the run holds; after a failure no row reads as issued or numbered. */
 static void
@@ -1048,15 +1060,8 @@ issue_end_run(struct issue_run *run, int rc)
 		(void)issue_finish_signing(&run->sg, 1, NULL);
 	if (run->txn)
 		mdb_txn_abort(run->txn);
-	if (rc != 0) {
-		for (size_t i = 0; res->rows && i < res->nrows; i++)
-			if (res->rows[i].status == ROW_ISSUED ||
-			    res->rows[i].status == ROW_PENDING) {
-				res->rows[i].status = ROW_PENDING;
-				res->rows[i].certno[0] = '\0';
-			}
-		res->issued = 0;
-	}
+	if (rc != 0)
+		issue_unissue(res);
 	for (size_t i = 0; run->pend && i < run->ro.nrows; i++) {
 		buf_free(&run->pend[i].photo);
 		explicit_bzero(run->pend[i].rec.id_salt, CERT_SALT_LEN);
@@ -1071,9 +1076,13 @@ issue_end_run(struct issue_run *run, int rc)
 	buf_free(&run->enc);
 }
 
-int
-issue_roster(struct registry *r, const struct issue_opts *o,
-    struct issue_result *res, struct err *e)
+/* One batch of a group, in a child transaction of parent that joins it
+ * only when the batch is whole: a failed batch leaves no trace in the
+ * group, and the batches after it see the numbers and certificates of
+ * the ones before it. */
+static int
+issue_one_in(struct registry *r, MDB_txn *parent, int rdonly,
+    const struct issue_opts *o, struct issue_result *res, struct err *e)
 {
 	struct issue_run run;
 	int rc, y, mo, d;
@@ -1085,36 +1094,140 @@ issue_roster(struct registry *r, const struct issue_opts *o,
 	run.res = res;
 	run.today = o->today ? o->today : date_today();
 	run.now = (int64_t)time(NULL);
-	if (r->flags & REG_RDONLY)
-		return err_set(e, ERR_DENIED, "registry opened read-only");
 	if (o->batch && (rc = issue_check_batch_id(o->batch, e)) != 0)
 		return rc;
-	if ((rc = issue_read_roster(&run, e)) != 0 ||
-	    (rc = issue_open_org(&run, e)) != 0)
+	if ((rc = issue_read_roster(&run, e)) != 0)
+		goto done;
+	if (rdonly)
+		run.txn = parent;       /* dry runs only: they read, never write */
+	else if ((rc = mdb_txn_begin(r->env, parent, 0, &run.txn)) != 0) {
+		run.txn = NULL;
+		rc = err_set(e, ERR_DB, "begin transaction: %s", mdb_strerror(rc));
+		goto done;
+	}
+	if ((rc = issue_open_org(&run, e)) != 0)
 		goto done;
 	/* A dry run signs nothing: one idle signer keeps the queue's shape. */
-	if ((rc = issue_start_signers(&run.sg, run.pend, &run.k, o->dry_run ? 1 :
-	    o->threads, o->dry_run ? 1 : run.ro.nrows, e)) != 0)
+	if ((rc = issue_start_signers(&run.sg, run.pend, run.key, o->dry_run ?
+	    1 : o->threads, o->dry_run ? 1 : run.ro.nrows, e)) != 0)
 		goto done;
 	run.signing = 1;
 	date_to_ymd(run.today, &y, &mo, &d);
 	run.year2 = y % 100;
 	/* Pass 1: check, number and encode every row, signing as we go.
-	 * Nothing is visible to anyone until the commit. */
+	 * Nothing is visible to anyone until the group commits. */
 	for (size_t i = 0; i < run.ro.nrows; i++)
 		if ((rc = issue_take_row(&run, i, e)) != 0)
 			goto done;
 	if ((rc = issue_count_rejected(&run, e)) != 0)
 		goto done;
 	if (o->dry_run) {
-		issue_dry_report(&run);
+		issue_dry_report(&run);  /* the child is dropped below */
 		goto done;
 	}
 	if ((rc = issue_store_rows(&run, e)) != 0)
 		goto done;
-	rc = issue_commit(&run, e);
+	rc = issue_commit_child(&run, e);
 done:
+	if (run.txn == parent)
+		run.txn = NULL;         /* the caller's to end */
 	issue_end_run(&run, rc);
+	return rc;
+}
+
+/* The group's end: one tree head over every batch's leaves, one commit.
+ * A failure here stores no batch: each that was whole gets the reason. */
+static void
+issue_commit_group(struct registry *r, MDB_txn *txn, const struct issue_opts *o,
+    size_t n, struct issue_result *res, int *rcs, struct err *errs,
+    size_t issued)
+{
+	struct sth head;
+	struct err ce;
+	int rc = 0, mrc;
+
+	err_clear(&ce);
+	memset(&head, 0, sizeof(head));
+	if (issued)
+		rc = registry_sign_head(r, txn, &head, &ce);
+	if (rc == 0) {
+		mrc = mdb_txn_commit(txn);
+		if (mrc != 0)
+			rc = err_set(&ce, mrc == MDB_MAP_FULL ? ERR_FULL : ERR_DB,
+			    "commit: %s: nothing in this group was issued",
+			    mdb_strerror(mrc));
+	} else
+		mdb_txn_abort(txn);
+	for (size_t i = 0; i < n; i++) {
+		if (rcs[i] != 0 || o[i].dry_run)
+			continue;
+		if (rc != 0) {
+			rcs[i] = rc;
+			errs[i] = ce;
+			issue_unissue(&res[i]);
+			continue;
+		}
+		res[i].committed = 1;
+		if (res[i].issued)
+			res[i].head = head;
+		issue_report_progress(&o[i], "stored", res[i].issued,
+		    res[i].issued);
+	}
+}
+
+int
+issue_rosters(struct registry *r, const struct issue_opts *o, size_t n,
+    struct issue_result *res, int *rcs, struct err *errs, struct err *e)
+{
+	MDB_txn *txn = NULL;
+	size_t stored = 0, issued = 0, dry = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof(res[i]));
+		err_clear(&errs[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		dry += o[i].dry_run != 0;
+	/* Only dry runs: a read transaction, beside the writer, not after it
+	 * (the numbers shown are those a run committed now would give). */
+	if (dry == n && n > 0)
+		rc = registry_txn_begin_reader(r, &txn, e);
+	else if (r->flags & REG_RDONLY)
+		rc = err_set(e, ERR_DENIED, "registry opened read-only");
+	else
+		rc = registry_txn_begin(r, 0, &txn, e);
+	if (rc != 0) {
+		for (size_t i = 0; i < n; i++) {
+			rcs[i] = rc;
+			errs[i] = *e;
+		}
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rcs[i] = issue_one_in(r, txn, dry == n, &o[i], &res[i], &errs[i]);
+		if (rcs[i] == 0 && !o[i].dry_run) {
+			stored++;
+			issued += res[i].issued;
+		}
+	}
+	if (stored == 0) {
+		mdb_txn_abort(txn);     /* only dry runs or failures */
+		return 0;
+	}
+	issue_commit_group(r, txn, o, n, res, rcs, errs, issued);
+	return 0;
+}
+
+int
+issue_roster(struct registry *r, const struct issue_opts *o,
+    struct issue_result *res, struct err *e)
+{
+	struct err ge;
+	int rc;
+
+	err_clear(&ge);
+	(void)issue_rosters(r, o, 1, res, &rc, e, &ge);
 	return rc;
 }
 

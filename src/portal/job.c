@@ -1,15 +1,12 @@
 /* job.c - the issuing thread: an issuance of a large roster takes seconds,
  * so the request that starts it returns a job id at once and the page
  * polls the job (meta refresh) while this thread signs and commits. One
- * thread, because the registry has one writer at a time anyway. */
+ * thread, because the registry has one writer at a time anyway; it issues
+ * the jobs and the API's issuances waiting together (issuer.c), and this
+ * file prepares and records the jobs of a group. */
 #include <stdio.h>
 #include <string.h>
 #include "portal_int.h"
-
-struct portal_job_arg {
-	struct portal *p;
-	struct portal_job *j;
-};
 
 static void
 portal_job_progress(void *arg, const char *phase, size_t done, size_t total)
@@ -25,67 +22,60 @@ portal_job_progress(void *arg, const char *phase, size_t done, size_t total)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* Runs job j (its state RUNNING) to the end. */
-static void
-portal_job_run(struct portal *p, struct portal_job *j)
+int
+portal_job_prepare(struct portal *p, struct portal_job *j,
+    struct portal_ireq *q, struct buf *csv, struct portal_job_arg *a)
 {
-	struct buf csv = BUF_INIT;
-	struct issue_result res;
-	struct acct_actor who;
 	char org[ORGCODE_LEN + 1], roster[PORTAL_ID_HEX + 1];
-	struct portal_job_arg a = { p, j };
-	struct err e;
 	int rc, partial;
 
-	err_clear(&e);
+	memset(q, 0, sizeof(*q));
+	buf_init(csv);
+	a->p = p;
+	a->j = j;
 	pthread_mutex_lock(&p->mu);
-	who = j->who;
 	memcpy(org, j->org, sizeof(org));
 	memcpy(roster, j->roster, sizeof(roster));
 	partial = j->partial;
 	pthread_mutex_unlock(&p->mu);
-	memset(&res, 0, sizeof(res));
-	if ((rc = portal_roster_get(p, org, roster, &csv, NULL, 0, &e)) == 0)
-		rc = portal_issue(p, &who, org, &csv, 0, partial,
-		    portal_job_progress, &a, &res, &e);
-	pthread_mutex_lock(&p->mu);
-	j->rc = rc;
-	j->e = e;
-	snprintf(j->batch, sizeof(j->batch), "%s", res.batch);
-	j->issued = res.issued;
-	j->existing = res.existing;
-	j->rejected = res.rejected;
-	j->state = JOB_DONE;
-	pthread_mutex_unlock(&p->mu);
-	if (rc == 0)
-		portal_roster_drop(p, org, roster);
-	issue_result_free(&res);
-	buf_free_wipe(&csv);
+	if (!portal_may_org(&j->who, org))
+		rc = err_set(&q->e, ERR_NOTFOUND, "no such organization");
+	else
+		rc = portal_roster_get(p, org, roster, csv, NULL, 0, &q->e);
+	if (rc != 0) {
+		q->rc = rc;
+		portal_job_finish(p, j, q, csv);
+		return rc;
+	}
+	portal_issue_opts(p, j->org, csv, 0, partial, portal_job_progress, a,
+	    &q->o);
+	return 0;
 }
 
-void *
-portal_job_main(void *arg)
+void
+portal_job_finish(struct portal *p, struct portal_job *j,
+    struct portal_ireq *q, struct buf *csv)
 {
-	struct portal *p = arg;
+	struct issue_result *res = &q->res;
+	int rc = q->rc;
 
 	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->stopping && p->queue_head == NULL)
-			pthread_cond_wait(&p->job_cv, &p->mu);
-		if (p->stopping)
-			break;
-		struct portal_job *j = p->queue_head;
-		p->queue_head = j->next_queued;
-		if (p->queue_head == NULL)
-			p->queue_tail = NULL;
-		j->next_queued = NULL;
-		j->state = JOB_RUNNING;
-		pthread_mutex_unlock(&p->mu);
-		portal_job_run(p, j);
-		pthread_mutex_lock(&p->mu);
-	}
+	j->rc = rc;
+	j->e = q->e;
+	snprintf(j->batch, sizeof(j->batch), "%s", res->batch);
+	j->issued = res->issued;
+	j->existing = res->existing;
+	j->rejected = res->rejected;
+	j->state = JOB_DONE;
 	pthread_mutex_unlock(&p->mu);
-	return NULL;
+	if (q->o.org)
+		portal_audit(p, &j->who, "issue", res->batch[0] ? res->batch :
+		    j->org, rc == 0 ? "ok" : rc == ERR_INVALID ? "invalid" :
+		    "error");
+	if (rc == 0)
+		portal_roster_drop(p, j->org, j->roster);
+	issue_result_free(res);
+	buf_free_wipe(csv);
 }
 
 /* A free job slot, or the oldest finished one (caller holds p->mu). */

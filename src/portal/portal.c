@@ -65,12 +65,14 @@ struct portal_keycheck {
 };
 
 /* Decrypts an active organization's current key once at start, so a
- * wrong passphrase fails here rather than at the first issuance. */
+ * wrong passphrase fails here rather than at the first issuance, and
+ * keeps it: no issuance reads the key file or runs the KDF again. */
 static int
 portal_check_orgkey(const struct org *o, void *arg)
 {
 	struct portal_keycheck *x = arg;
 	char path[PATH_MAX];
+	const struct key *kept;
 	struct key k;
 
 	if (o->status != ORG_ACTIVE)
@@ -81,7 +83,8 @@ portal_check_orgkey(const struct org *o, void *arg)
 		err_prefix(x->e, "organization %s: ", o->code);
 		return 1;
 	}
-	key_free(&k);
+	if ((x->rc = portal_key_keep(x->p, o->code, &k, &kept, x->e)) != 0)
+		return 1;
 	x->n++;
 	return 0;
 }
@@ -101,7 +104,7 @@ portal_load_keys(struct portal *p, struct err *e)
 	mdb_txn_abort(txn);
 	if (!p->cfg.quiet && rc == 0 && x.rc == 0)
 		fprintf(stderr, "skillcert-portald: %d organization key(s) "
-		    "checked\n", x.n);
+		    "checked and loaded\n", x.n);
 	return x.rc ? x.rc : rc;
 }
 
@@ -176,6 +179,8 @@ portal_open(struct portal **out, const struct portal_config *c, struct err *e)
 	pthread_mutex_init(&p->wlock, NULL);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->job_cv, NULL);
+	pthread_cond_init(&p->ireq_cv, NULL);
+	pthread_mutex_init(&p->keys_mu, NULL);
 	snprintf(p->origin, sizeof(p->origin), "%s",
 	    c->public_origin ? c->public_origin : "");
 	if ((rc = portal_open_parts(p, e)) != 0) {
@@ -208,11 +213,14 @@ portal_close(struct portal *p)
 		render_fonts_close(p->fonts);
 	if (p->reg)
 		registry_close(p->reg);   /* wipes the loaded secret keys */
+	portal_keys_free(p);
 	if (p->passphrase) {
 		explicit_bzero(p->passphrase, strlen(p->passphrase));
 		free(p->passphrase);
 	}
 	pthread_cond_destroy(&p->job_cv);
+	pthread_cond_destroy(&p->ireq_cv);
+	pthread_mutex_destroy(&p->keys_mu);
 	pthread_mutex_destroy(&p->mu);
 	pthread_mutex_destroy(&p->wlock);
 	explicit_bzero(p, sizeof(*p));

@@ -52,6 +52,30 @@ struct portal_job {
 	struct portal_job *next_queued;
 };
 
+/* One issuance waiting for the issuing thread, which commits every
+ * waiting one together (issue_rosters): a request thread's, on its stack
+ * (it sleeps on ireq_cv until done), or a job's. */
+struct portal_ireq {
+	struct issue_opts o;
+	struct issue_result res;       /* moved to the caller when done */
+	size_t rows;                   /* lines in the roster: the group bound */
+	int rc, done;
+	struct err e;
+	struct portal_ireq *next;
+};
+
+/* An organization's decrypted key, loaded at start or after a rekey; a
+ * replaced one stays until close (a batch may still be signing with it). */
+struct portal_key {
+	char org[ORGCODE_LEN + 1];
+	struct key k;
+};
+
+/* At most this much in one group commit: a group holds the writer for its
+ * whole run, and every batch in it waits for the last. */
+#define PORTAL_GROUP_BATCHES 16
+#define PORTAL_GROUP_ROWS 20000
+
 struct portal {
 	struct portal_config cfg;
 	struct registry *reg;
@@ -65,6 +89,12 @@ struct portal {
 	pthread_t job_thread;
 	int job_thread_on, stopping;
 	struct portal_job *queue_head, *queue_tail;
+	struct portal_ireq *ireq_head, *ireq_tail; /* under mu */
+	pthread_cond_t ireq_cv;        /* an ireq is done */
+	pthread_mutex_t keys_mu;
+	struct portal_key **keys;      /* each allocated: never moved while a
+	                                  signer holds it; wiped at close */
+	size_t nkeys, capkeys;
 	struct portal_roster rosters[PORTAL_ROSTERS];
 	struct portal_job jobs[PORTAL_JOBS];
 	int64_t (*now)(void *);        /* test clock; NULL = time(NULL) */
@@ -156,9 +186,10 @@ int portal_roster_put(struct portal *p, const char *org, const char *owner,
 int portal_roster_get(struct portal *p, const char *org, const char *id,
     struct buf *csv, char *filename, size_t fcap, struct err *e);
 void portal_roster_drop(struct portal *p, const char *org, const char *id);
-/* Validates (dry_run) or issues csv for org with the loaded passphrase,
- * as `skillcert issue` does; writes are serialised by p->wlock and the
- * issuance is audited ("issue", batch) when not a dry run. */
+/* Validates (dry_run, on this thread, in a read transaction) or issues
+ * csv for org with the loaded key, as `skillcert issue` does; an issuance
+ * waits for the issuing thread, which commits it with whatever else is
+ * waiting (issuer.c), and is audited ("issue", batch). */
 int portal_issue(struct portal *p, const struct acct_actor *who,
     const char *org, const struct buf *csv, int dry_run, int partial,
     void (*progress)(void *, const char *, size_t, size_t), void *arg,
@@ -206,6 +237,38 @@ int portal_org_change(struct portal *p, const struct acct_actor *who,
 
 /* The issuing thread's body (job.c), started by portal_open. */
 void *portal_job_main(void *arg);
+/* Queues q (its o and rows set) for the issuing thread and waits until
+ * its group is done (issuer.c). */
+void portal_ireq_wait(struct portal *p, struct portal_ireq *q);
+/* Issues the queued ireqs and jobs together (from the issuing thread,
+ * p->mu held on entry and on return). */
+void portal_issue_group(struct portal *p);
+/* A job of the group: its roster fetched into csv and q set up to issue
+ * it (0), or the job finished with the reason (non-zero). */
+struct portal_job_arg {
+	struct portal *p;
+	struct portal_job *j;
+};
+int portal_job_prepare(struct portal *p, struct portal_job *j,
+    struct portal_ireq *q, struct buf *csv, struct portal_job_arg *a);
+/* Records q's outcome in job j, audits it, frees q's result and csv. */
+void portal_job_finish(struct portal *p, struct portal_job *j,
+    struct portal_ireq *q, struct buf *csv);
+/* The options every portal issuance uses (service.c). */
+void portal_issue_opts(struct portal *p, const char *org,
+    const struct buf *csv, int dry_run, int partial,
+    void (*progress)(void *, const char *, size_t, size_t), void *arg,
+    struct issue_opts *o);
+/* Fails every waiting ireq: the portal is stopping (p->mu held). */
+void portal_ireq_cancel(struct portal *p);
+/* The loaded key of org's current key, loading it after a rekey; NULL
+ * when there is none to load (issue_roster then reports why). */
+const struct key *portal_key_for(struct portal *p, const char *org);
+/* Keeps k (moved) as org's, *out pointing at the kept copy; ERR_NOMEM
+ * leaves k freed. */
+int portal_key_keep(struct portal *p, const char *org, struct key *k,
+    const struct key **out, struct err *e);
+void portal_keys_free(struct portal *p);
 
 /* ---- browser pages (pages*.c) and the router (portal.c) ---------------- */
 /* The browser side: 0 when handled. */

@@ -174,37 +174,71 @@ portal_audit(struct portal *p, const struct acct_actor *who,
 		    object, e.msg);
 }
 
+void
+portal_issue_opts(struct portal *p, const char *org, const struct buf *csv,
+    int dry_run, int partial,
+    void (*progress)(void *, const char *, size_t, size_t), void *arg,
+    struct issue_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->org = org;
+	o->roster_data = (const char *)csv->data;
+	o->roster_len = csv->len;
+	o->partial = partial;
+	o->dry_run = dry_run;
+	/* Signing uses every online CPU: the request threads (cfg.threads)
+	 * only wait for the issuing thread meanwhile. */
+	o->threads = 0;
+	o->passphrase = p->passphrase;
+	o->progress = progress;
+	o->progress_arg = arg;
+}
+
+/* Roster lines: what a group commit is bounded by. */
+static size_t
+portal_count_lines(const struct buf *csv)
+{
+	size_t n = 1;
+
+	for (const uint8_t *s = csv->data, *end = s + csv->len;
+	    s && (s = memchr(s, '\n', (size_t)(end - s))) != NULL; s++)
+		n++;
+	return n;
+}
+
 int
 portal_issue(struct portal *p, const struct acct_actor *who,
     const char *org, const struct buf *csv, int dry_run, int partial,
     void (*progress)(void *, const char *, size_t, size_t), void *arg,
     struct issue_result *res, struct err *e)
 {
-	struct issue_opts o;
+	struct portal_ireq q;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if (!portal_may_org(who, org))
 		return err_set(e, ERR_NOTFOUND, "no such organization");
-	memset(&o, 0, sizeof(o));
-	o.org = org;
-	o.roster_data = (const char *)csv->data;
-	o.roster_len = csv->len;
-	o.partial = partial;
-	o.dry_run = dry_run;
-	o.threads = p->cfg.threads > 0 ? p->cfg.threads : 0;
-	o.passphrase = p->passphrase;
-	o.progress = progress;
-	o.progress_arg = arg;
-	/* issue_roster opens one write transaction; a second writer would
-	 * wait inside LMDB anyway, but the log key it loads lives in the
-	 * shared registry, so issuers take turns here */
-	pthread_mutex_lock(&p->wlock);
-	rc = issue_roster(p->reg, &o, res, e);
-	pthread_mutex_unlock(&p->wlock);
-	if (!dry_run)
-		portal_audit(p, who, "issue", res->batch[0] ? res->batch : org,
-		    rc == 0 ? "ok" : rc == ERR_INVALID ? "invalid" : "error");
+	memset(&q, 0, sizeof(q));
+	portal_issue_opts(p, org, csv, dry_run, partial, progress, arg, &q.o);
+	if (dry_run) {
+		/* A dry run reads (issue_rosters gives it a read transaction):
+		 * it runs beside the issuing thread's group, on this request
+		 * thread, with hashing held as for a group. The log key it
+		 * would load is loaded at start, so nothing shared is written. */
+		q.o.key = portal_key_for(p, org);
+		acct_service_hold_hashing(p->acct, 1);
+		rc = issue_roster(p->reg, &q.o, res, e);
+		acct_service_hold_hashing(p->acct, 0);
+		return rc;
+	}
+	/* Committed with whatever else is waiting, by the issuing thread. */
+	q.rows = portal_count_lines(csv);
+	portal_ireq_wait(p, &q);
+	*res = q.res;
+	*e = q.e;
+	rc = q.rc;
+	portal_audit(p, who, "issue", res->batch[0] ? res->batch : org,
+	    rc == 0 ? "ok" : rc == ERR_INVALID ? "invalid" : "error");
 	return rc;
 }
 

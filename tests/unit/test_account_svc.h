@@ -674,4 +674,23 @@ test_hashpool(void)
 	CHECK_EQ_INT(hashpool_run(p, gate_job, &g, &e), 0);
 	hashpool_close(p);
 	CHECK_EQ_INT(hashpool_open(&p, 0, 1, &e), ERR_USAGE);
+
+	/* Held (the portal issuing): a job waits, unstarted, beyond the
+	 * hold's length; the queue bound still refuses the next one. */
+	CHECK_EQ_INT(hashpool_open(&p, 1, 1, &e), 0);
+	g.open = 1;                     /* the job itself finishes at once */
+	x.p = p;
+	x.rc = -1;
+	hashpool_hold(p, 1);
+	CHECK_EQ_INT(pthread_create(&t, NULL, run_gate, &x), 0);
+	wait_load(p, 0, 1);
+	usleep(50000);
+	wait_load(p, 0, 1);             /* still not started */
+	CHECK_EQ_INT(x.rc, -1);
+	CHECK_EQ_INT(hashpool_run(p, gate_job, &g, &e), ERR_FULL);
+	hashpool_hold(p, 0);
+	pthread_join(t, NULL);
+	CHECK_EQ_INT(x.rc, 0);
+	wait_load(p, 0, 0);
+	hashpool_close(p);
 }

@@ -38,6 +38,11 @@ void acct_config_defaults(struct acct_config *c);   /* 1 thread, queue 64,
 int acct_service_open(struct acct_service **s, struct registry *r,
     const struct acct_config *c, struct err *e);
 void acct_service_close(struct acct_service *s);
+/* on != 0: no password hash starts until acct_service_hold_hashing(s, 0)
+ * (one running finishes); logins meanwhile wait or, beyond the hash
+ * queue, are refused (ERR_FULL, 429) before any hashing. Issuance holds
+ * it so that a login flood's hashing does not take the CPUs it signs on. */
+void acct_service_hold_hashing(struct acct_service *s, int on);
 
 /* Who is acting, for permission checks and the audit trail. */
 struct acct_actor {

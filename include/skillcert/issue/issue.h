@@ -27,6 +27,10 @@ struct issue_opts {
 	int threads;                /* signing threads; 0 = online CPUs */
 	int32_t today;              /* 0 = the real date (tests set it) */
 	const char *passphrase;     /* for the organization's key file */
+	const struct key *key;      /* the organization's current secret key,
+	                               decrypted once by a long-running caller
+	                               (the portal); NULL: read the key file
+	                               with passphrase on every call */
 	/* Called as phases progress (validated/signed/stored rows). */
 	void (*progress)(void *arg, const char *phase, size_t done, size_t total);
 	void *progress_arg;
@@ -60,6 +64,21 @@ struct issue_result {
  * in res->rows); other codes for registry, key or file failures. */
 int issue_roster(struct registry *r, const struct issue_opts *o,
     struct issue_result *res, struct err *e);
+/* Several rosters (o[0..n-1], any organizations) in ONE write
+ * transaction: each batch is checked, numbered and signed on its own and
+ * stays all-or-nothing (a batch with bad rows and no partial, or one that
+ * fails while storing, stores nothing and leaves the others alone: rcs[i]
+ * and errs[i] say what happened to batch i, as issue_roster's result).
+ * Batches are numbered in order inside the transaction, so numbers stay
+ * gapless and unique per organization, level and year across the group.
+ * The whole batches are stored with one log append run, one signed tree
+ * head and one commit (one fsync). If signing the head or the commit
+ * fails, no batch is stored: every batch that was whole gets that reason
+ * in rcs[i]/errs[i] (the caller may retry them one at a time). Returns 0
+ * when the group ran (see rcs), non-zero when none could start (rcs and
+ * errs are set for every batch too). */
+int issue_rosters(struct registry *r, const struct issue_opts *o, size_t n,
+    struct issue_result *res, int *rcs, struct err *errs, struct err *e);
 void issue_result_free(struct issue_result *res);
 
 #endif
