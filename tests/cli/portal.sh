@@ -116,6 +116,26 @@ check "level cell marked" contains "$T/body" '<td data-label="等级" class="bad
 check "ID numbers masked" bash -c "! grep -q '$(id_number 8)' '$T/body'"
 check "only the good rows offered" contains "$T/body" "仅签发无误的行"
 check "not all" bash -c "! grep -q '全部签发' '$T/body'"
+# The same bad roster saved by Excel: text cells, the assessment date a
+# real date cell; the page marks the same cells as for the CSV.
+/usr/bin/python3 - "$T/bad.csv" "$T/bad.xlsx" <<'PY'
+import csv, datetime, sys, openpyxl
+wb = openpyxl.Workbook(); ws = wb.active
+for i, row in enumerate(csv.reader(open(sys.argv[1], encoding="utf-8"))):
+    if i and row[7]:
+        row[7] = datetime.datetime.strptime(row[7], "%Y-%m-%d")
+    ws.append(row)
+    if i:
+        ws.cell(i + 1, 8).number_format = "yyyy-mm-dd"
+wb.save(sys.argv[2])
+PY
+post "$CA" /upload -F csrf=$XA -F "roster=@$T/bad.xlsx;type=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+check "upload xlsx -> roster page" test "$CODE" = 303
+get "$CA" "$(loc)"
+check "xlsx: markup escaped and marked" contains "$T/body" '<td data-label="姓名" class="badcell">李&lt;b&gt;x&lt;/b&gt;</td>'
+check "xlsx: level cell marked" contains "$T/body" '<td data-label="等级" class="badcell">九级</td>'
+check "xlsx: the date cell read as a date" contains "$T/body" "$TODAY"
+check "xlsx: one good row" contains "$T/body" "仅签发无误的行"
 post "$CA" /upload -F csrf=$XA -F roster=@"$T/good.csv"
 RGOOD=$(loc)
 get "$CA" "$RGOOD"
