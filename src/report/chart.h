@@ -13,6 +13,7 @@ struct chart_bars {
 	const char *label[512];
 	uint64_t target[512], done[512];
 	uint64_t max;
+	int cont;                      /* PDF: continues the chart before */
 };
 
 /* Cumulative issuance per month. */

@@ -32,7 +32,8 @@ pw_bars(struct pw *w, const struct chart_bars *b, float x, float top,
 	float lw = 62, vw = 84, pw = wd - lw - vw, y, sx = pw / (float)max;
 	char t[96];
 
-	snprintf(t, sizeof(t), "%s：完成与目标", b->group);
+	snprintf(t, sizeof(t), "%s：完成与目标%s", b->group,
+	    b->cont ? "（续）" : "");
 	pw_text(w, x, top - 11, 10, t, PW_LEFT);
 	top -= 20;
 	for (uint64_t v = 0; v <= max; v += step) {
@@ -119,6 +120,7 @@ pw_chunk(const struct chart_bars *b, size_t from, struct chart_bars *c)
 
 	c->group = b->group;
 	c->max = b->max;
+	c->cont = from > 0;
 	c->n = n;
 	for (size_t i = 0; i < n; i++) {
 		c->label[i] = b->label[from + i];
