@@ -149,8 +149,6 @@ int
 page_trace(struct page *g, const char *arg)
 {
 	const char *q = g->rq->method == PM_POST ? form_get(&g->f, "q") : "";
-	MDB_txn *txn = NULL;
-	int n = 0;
 
 	page_begin(g, "人员追溯");
 	page_raw(g, "<p>按证件号码（或姓名）查询一个人在所有机构的证书。每次查询都记入"
@@ -159,16 +157,7 @@ page_trace(struct page *g, const char *arg)
 	page_raw(g, "<label>证件号码或姓名<input name=\"q\" maxlength=\"64\" "
 	    "autocomplete=\"off\" required></label><button type=\"submit\">查询"
 	    "</button></form>");
-	if (q[0])
-		page_search_audit(g, q);
-	if (q[0] && registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
-		page_raw(g, "<h2>结果</h2>");
-		page_raw(g, page_cert_head);
-		page_search_run(g, txn, q, "", &n);
-		page_raw(g, "</table></div>");
-		page_printf(g, "<p>%d 条。</p>", n);
-		mdb_txn_abort(txn);
-	}
+	page_search_results(g, q, "");
 	page_end(g);
 	return 0;
 }

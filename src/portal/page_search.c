@@ -165,6 +165,13 @@ page_search_cb(const struct cert_record *c, void *arg)
 	return ++x->n >= PAGE_SEARCH_MAX;
 }
 
+/* A certificate number (22 characters, type S or Y): never a person. */
+static int
+page_looks_certno(const char *q)
+{
+	return strlen(q) == CERTNO_LEN && (q[0] == 'S' || q[0] == 'Y');
+}
+
 /* An ID number rather than a name: ASCII letters and digits only. */
 static int
 page_looks_id(const char *q)
@@ -181,20 +188,19 @@ page_looks_id(const char *q)
 
 /* A search by ID number is a look-up of a person: audited (masked), before
  * the search's read transaction opens (no write in a reading thread). */
-void
+static void
 page_search_audit(struct page *g, const char *q)
 {
 	char m[64];
 
-	if (!(strlen(q) == CERTNO_LEN && (q[0] == 'S' || q[0] == 'Y')) &&
-	    page_looks_id(q)) {
+	if (!page_looks_certno(q) && page_looks_id(q)) {
 		mask_id(q, m, sizeof(m));
 		portal_audit(g->p, &g->who, "lookup_person", m, "ok");
 	}
 }
 
 /* Runs the search for q inside txn, writing rows; *n receives the count. */
-int
+static int
 page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
     int *n)
 {
@@ -202,8 +208,7 @@ page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
 	struct cert_record c;
 	int rc = 0;
 
-	if (strlen(q) == CERTNO_LEN && (q[0] == 'S' || q[0] == 'Y')) {
-		/* a certificate number, never a person look-up */
+	if (page_looks_certno(q)) {
 		if (portal_cert_get(g->p, txn, &g->who, q, &c, NULL) == 0 &&
 		    (!org[0] || strcmp(c.cert.org, org) == 0)) {
 			page_cert_row(g, &c);
@@ -220,13 +225,33 @@ page_search_run(struct page *g, MDB_txn *txn, const char *q, const char *org,
 	return rc;
 }
 
+/* The results of q (audited first when it names a person), within org
+ * ("" = every organization: the authority's trace-back). */
+void
+page_search_results(struct page *g, const char *q, const char *org)
+{
+	MDB_txn *txn = NULL;
+	int n = 0;
+
+	if (!q[0])
+		return;
+	page_search_audit(g, q);
+	if (registry_txn_begin_reader(g->p->reg, &txn, &g->e) != 0)
+		return;
+	page_raw(g, "<h2>结果</h2>");
+	page_raw(g, page_cert_head);
+	page_search_run(g, txn, q, org, &n);
+	page_raw(g, "</table></div>");
+	page_printf(g, "<p>%d 条%s。</p>", n, n >= PAGE_SEARCH_MAX ?
+	    "（仅显示前 200 条）" : "");
+	mdb_txn_abort(txn);
+}
+
 int
 page_search(struct page *g, const char *arg)
 {
 	/* POST, so that an ID number never appears in a URL or a log */
 	const char *q = g->rq->method == PM_POST ? form_get(&g->f, "q") : "";
-	MDB_txn *txn = NULL;
-	int n = 0;
 
 	page_begin(g, "查询证书");
 	page_raw(g, "<form method=\"post\" action=\"/search\" class=\"card\">");
@@ -235,17 +260,7 @@ page_search(struct page *g, const char *arg)
 	page_raw(g, "<label>证书编号、姓名或证件号码<input name=\"q\" maxlength=\"64\" "
 	    "autocomplete=\"off\" required></label><button type=\"submit\">查询"
 	    "</button></form>");
-	if (q[0])
-		page_search_audit(g, q);
-	if (q[0] && registry_txn_begin_reader(g->p->reg, &txn, &g->e) == 0) {
-		page_raw(g, "<h2>结果</h2>");
-		page_raw(g, page_cert_head);
-		page_search_run(g, txn, q, g->who.org, &n);
-		page_raw(g, "</table></div>");
-		page_printf(g, "<p>%d 条%s。</p>", n, n >= PAGE_SEARCH_MAX ?
-		    "（仅显示前 200 条）" : "");
-		mdb_txn_abort(txn);
-	}
+	page_search_results(g, q, g->who.org);
 	page_end(g);
 	return 0;
 }

@@ -103,13 +103,10 @@ void page_batch_table(struct page *g, const struct batch_stats *s, int n);
 void page_cert_row(struct page *g, const struct cert_record *c);
 extern const char page_cert_head[];
 #define PAGE_SEARCH_MAX 200
-/* Audits q as a person look-up when it is an ID number (call it before
- * opening the search's read transaction). */
-void page_search_audit(struct page *g, const char *q);
-/* The search of q (number, name or ID number) inside txn within
- * org ("" = all); rows written, *n the count. */
-int page_search_run(struct page *g, MDB_txn *txn, const char *q,
-    const char *org, int *n);
+/* The results of q (number, name or ID number) within org ("" = every
+ * organization): a person look-up by ID number is audited (masked) before
+ * the search's read transaction opens. Nothing for an empty q. */
+void page_search_results(struct page *g, const char *q, const char *org);
 
 /* The stylesheet served at /static/portal.css. */
 extern const char page_css[];
