@@ -81,6 +81,15 @@ page_login_post(struct page *g, const char *arg)
 	return 0;
 }
 
+/* The steps after the password share the address's attempt budget with
+ * it: a refusal for that (ERR_FULL) is 429 and says so, not "wrong code". */
+#define PAGE_THROTTLED_TEXT "尝试过于频繁，请稍后再试。"
+static int
+page_step_refused(const struct page *g, int status)
+{
+	return g->e.code == ERR_FULL ? 429 : status;
+}
+
 static void
 page_code_form(struct page *g, const char *action, const char *label)
 {
@@ -110,15 +119,19 @@ page_totp(struct page *g, const char *arg)
 int
 page_totp_post(struct page *g, const char *arg)
 {
+	int status;
+
 	if (acct_login_totp(g->p->acct, g->sid, form_get(&g->f, "code"),
 	    g->rq->client, &g->e) != 0) {
-		g->resp->status = 401;
+		status = page_step_refused(g, 401);
+		g->resp->status = status;
 		page_begin(g, "动态验证码");
-		page_raw(g, "<p class=\"error\">验证码不正确或已使用，请等待下一个"
+		page_raw(g, status == 429 ? "<p class=\"error\">" PAGE_THROTTLED_TEXT
+		    "</p>" : "<p class=\"error\">验证码不正确或已使用，请等待下一个"
 		    "验证码。</p>");
 		page_code_form(g, "/login/totp", "验证码");
 		page_end(g);
-		resp_html(g->resp, 401);
+		resp_html(g->resp, status);
 		return 0;
 	}
 	return page_next_step(g);
@@ -175,8 +188,12 @@ page_enrol_post(struct page *g, const char *arg)
 {
 	if (acct_totp_confirm(g->p->acct, g->sid, form_get(&g->f, "code"),
 	    g->rq->client, &g->e) != 0) {
-		page_message(g, 400, "绑定失败", "验证码不正确，请重新扫描后再试。",
-		    "/totp/enrol");
+		if (page_step_refused(g, 400) == 429)
+			page_message(g, 429, "绑定失败", PAGE_THROTTLED_TEXT,
+			    "/totp/enrol");
+		else
+			page_message(g, 400, "绑定失败", "验证码不正确，请重新扫描后"
+			    "再试。", "/totp/enrol");
 		return 0;
 	}
 	return page_next_step(g);
@@ -224,7 +241,10 @@ page_password_post(struct page *g, const char *arg)
 	}
 	if (acct_password_change(g->p->acct, g->sid, form_get(&g->f, "old"),
 	    form_get(&g->f, "new"), g->rq->client, &g->e) != 0) {
-		page_password_form(g, 400, g->e.msg);
+		if (page_step_refused(g, 400) == 429)
+			page_password_form(g, 429, PAGE_THROTTLED_TEXT);
+		else
+			page_password_form(g, 400, g->e.msg);
 		return 0;
 	}
 	return page_next_step(g);
