@@ -49,20 +49,8 @@ api_reply_error(struct api_call *c, int status, const char *code,
     const char *msg, int row, const char *field)
 {
 	struct buf b = BUF_INIT;
-	struct json j;
 
-	json_init(&j, &b);
-	json_obj_begin(&j);
-	json_key(&j, "error");
-	json_obj_begin(&j);
-	json_kstr(&j, "code", code);
-	json_kstr(&j, "message", msg);
-	if (row > 0)
-		json_kint(&j, "row", row);
-	if (field && field[0])
-		json_kstr(&j, "field", field);
-	json_obj_end(&j);
-	json_obj_end(&j);
+	resp_error_doc(&b, code, msg, row, field);
 	api_reply_json(c, status, &b);
 	if (status == 401)
 		resp_header(c->resp, "WWW-Authenticate", "Bearer realm=\"skillcert\"");

@@ -114,7 +114,11 @@ int resp_header(struct portal_resp *r, const char *name, const char *value);
 void resp_html(struct portal_resp *r, int status);
 /* application/json; the body is set to json (NUL-terminated) if not NULL. */
 void resp_json(struct portal_resp *r, int status, const char *json);
-/* {"error":{"code":CODE,"message":MSG}} with status. */
+/* Appends {"error":{"code","message"[,"row"][,"field"]}}: the one error
+ * document of the portal's JSON (row 0 and field NULL or "" left out). */
+void resp_error_doc(struct buf *b, const char *code, const char *msg, int row,
+    const char *field);
+/* That document, code and message only, as the response with status. */
 void resp_json_error(struct portal_resp *r, int status, const char *code,
     const char *msg);
 /* Any bytes: PDF, ZIP, CSS. attachment != NULL adds Content-Disposition. */

@@ -47,20 +47,31 @@ resp_json(struct portal_resp *r, int status, const char *json)
 }
 
 void
-resp_json_error(struct portal_resp *r, int status, const char *code,
-    const char *msg)
+resp_error_doc(struct buf *b, const char *code, const char *msg, int row,
+    const char *field)
 {
 	struct json j;
 
-	buf_reset(&r->body);
-	json_init(&j, &r->body);
+	json_init(&j, b);
 	json_obj_begin(&j);
 	json_key(&j, "error");
 	json_obj_begin(&j);
 	json_kstr(&j, "code", code);
 	json_kstr(&j, "message", msg);
+	if (row > 0)
+		json_kint(&j, "row", row);
+	if (field && field[0])
+		json_kstr(&j, "field", field);
 	json_obj_end(&j);
 	json_obj_end(&j);
+}
+
+void
+resp_json_error(struct portal_resp *r, int status, const char *code,
+    const char *msg)
+{
+	buf_reset(&r->body);
+	resp_error_doc(&r->body, code, msg, 0, NULL);
 	buf_append_byte(&r->body, '\n');
 	resp_json(r, status, NULL);
 }
