@@ -10,28 +10,6 @@
 #include "skillcert/model/catalog.h"
 #include "skillcert/store/orgadmin.h"
 
-/* Runs fn in a write transaction under the writer lock; commits on 0. */
-static int
-portal_org_txn(struct portal *p, int (*fn)(struct portal *, MDB_txn *,
-    void *, struct err *), void *arg, struct err *e)
-{
-	MDB_txn *txn = NULL;
-	int rc;
-
-	pthread_mutex_lock(&p->wlock);
-	if ((rc = registry_txn_begin(p->reg, 0, &txn, e)) == 0 &&
-	    (rc = fn(p, txn, arg, e)) == 0) {
-		int mrc = mdb_txn_commit(txn);
-		txn = NULL;
-		if (mrc != 0)
-			rc = err_set(e, ERR_DB, "commit: %s", mdb_strerror(mrc));
-	}
-	if (txn)
-		mdb_txn_abort(txn);
-	pthread_mutex_unlock(&p->wlock);
-	return rc;
-}
-
 static int
 portal_org_file_txn(struct portal *p, MDB_txn *txn, void *arg, struct err *e)
 {
@@ -58,7 +36,7 @@ portal_org_file(struct portal *p, const struct acct_actor *who,
 
 	if (who->role != ACCT_AUTHORITY)
 		return err_set(e, ERR_NOTFOUND, "no such page");
-	rc = portal_org_txn(p, portal_org_file_txn, (void *)f, e);
+	rc = portal_write_txn(p, portal_org_file_txn, (void *)f, e);
 	portal_audit(p, who, "org_file", f->code, rc == 0 ? "ok" : "error");
 	return rc;
 }
@@ -94,7 +72,7 @@ portal_org_change(struct portal *p, const struct acct_actor *who,
 
 	if (who->role != ACCT_AUTHORITY)
 		return err_set(e, ERR_NOTFOUND, "no such page");
-	rc = portal_org_txn(p, portal_org_change_txn, &c, e);
+	rc = portal_write_txn(p, portal_org_change_txn, &c, e);
 	portal_audit(p, who, verb == 's' ? "org_suspend" : verb == 'r' ?
 	    "org_resume" : "org_rekey", code, rc == 0 ? "ok" : "error");
 	return rc;

@@ -206,6 +206,10 @@ int portal_job_start(struct portal *p, const struct acct_actor *who,
 /* A snapshot of a job of org (ERR_NOTFOUND otherwise). */
 int portal_job_get(struct portal *p, const char *org, const char *job,
     struct portal_job *out, struct err *e);
+/* Runs fn in one write transaction under the writer lock; commits when
+ * fn returns 0, aborts otherwise. */
+int portal_write_txn(struct portal *p, int (*fn)(struct portal *, MDB_txn *,
+    void *, struct err *), void *arg, struct err *e);
 /* Revokes a certificate of org (org "" = the authority: any), signs a
  * tree head, audits ("revoke", number). ERR_NOTFOUND for another org's. */
 int portal_revoke(struct portal *p, const struct acct_actor *who,

@@ -242,21 +242,18 @@ portal_issue(struct portal *p, const struct acct_actor *who,
 	return rc;
 }
 
+/* fn inside one write transaction, committed when it returns 0, under the
+ * writer lock (the registry's keys and tree head are the process's). */
 int
-portal_revoke(struct portal *p, const struct acct_actor *who,
-    const char *certno, int reason, const char *note, struct err *e)
+portal_write_txn(struct portal *p, int (*fn)(struct portal *, MDB_txn *,
+    void *, struct err *), void *arg, struct err *e)
 {
-	struct cert_record rec;
-	struct sth h;
 	MDB_txn *txn = NULL;
 	int rc;
 
 	pthread_mutex_lock(&p->wlock);
 	if ((rc = registry_txn_begin(p->reg, 0, &txn, e)) == 0 &&
-	    (rc = portal_cert_get(p, txn, who, certno, &rec, e)) == 0 &&
-	    (rc = registry_revoke(p->reg, txn, certno, reason, note,
-	    p->reg->authority.kid, e)) == 0 &&
-	    (rc = registry_sign_head(p->reg, txn, &h, e)) == 0) {
+	    (rc = fn(p, txn, arg, e)) == 0) {
 		int mrc = mdb_txn_commit(txn);
 		txn = NULL;
 		if (mrc != 0)
@@ -265,6 +262,37 @@ portal_revoke(struct portal *p, const struct acct_actor *who,
 	if (txn)
 		mdb_txn_abort(txn);
 	pthread_mutex_unlock(&p->wlock);
+	return rc;
+}
+
+struct portal_revocation {
+	const struct acct_actor *who;
+	const char *certno, *note;
+	int reason;
+};
+
+static int
+portal_revoke_txn(struct portal *p, MDB_txn *txn, void *arg, struct err *e)
+{
+	const struct portal_revocation *v = arg;
+	struct cert_record rec;
+	struct sth h;
+	int rc;
+
+	if ((rc = portal_cert_get(p, txn, v->who, v->certno, &rec, e)) == 0 &&
+	    (rc = registry_revoke(p->reg, txn, v->certno, v->reason, v->note,
+	    p->reg->authority.kid, e)) == 0)
+		rc = registry_sign_head(p->reg, txn, &h, e);
+	return rc;
+}
+
+int
+portal_revoke(struct portal *p, const struct acct_actor *who,
+    const char *certno, int reason, const char *note, struct err *e)
+{
+	struct portal_revocation v = { who, certno, note, reason };
+	int rc = portal_write_txn(p, portal_revoke_txn, &v, e);
+
 	portal_audit(p, who, "revoke", certno, rc == 0 ? "ok" :
 	    rc == ERR_NOTFOUND ? "denied" : "error");
 	return rc;
